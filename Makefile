@@ -1,0 +1,36 @@
+# Fieldapp: every command the project knows. `make run` and `make test` set everything up.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_HOME ?= demo-home
+DEMO_PASS ?= demo-passphrase-2026
+
+.PHONY: run test lint bench setup debian translations clean demo
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+debian:
+	@./scripts/setup_debian.sh
+
+setup: debian $(STAMP)
+
+run: setup
+	@FIELDAPP_PASSPHRASE=$(DEMO_PASS) $(BIN)/python -m fieldapp.rundemo --home $(DEMO_HOME)
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check fieldapp ui sync tests bench
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist $(DEMO_HOME) bench/work

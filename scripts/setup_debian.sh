@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install the Debian packages the tests and the app need, only when one is missing.
+# Quick when everything is already there (one dpkg query).
+set -euo pipefail
+PKGS="fonts-noto-cjk poppler-utils libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 postgresql"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "Missing Debian packages:$missing -- run as root: apt-get install$missing" >&2
+  exit 0
+fi
+echo "Installing Debian packages:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
