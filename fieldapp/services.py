@@ -36,7 +36,7 @@ from fieldapp.store import Store, utc_now
 HOUSEHOLD_FIELDS = (
     "village_code", "group", "address", "phone", "household_type", "monitoring_type", "status",
     "flags", "cadre", "secretary", "natural_village", "risks", "identified_month", "elimination",
-    "notes",
+    "notes", "card_serial", "card_printed_at", "village_name", "township_name",
 )
 MEMBER_FIELDS = (
     "name", "id_number", "relation", "sex", "birth_date", "status", "education_attained", "schooling",
@@ -817,8 +817,71 @@ class Fieldapp:
     # ----- cards ---------------------------------------------------------------------
     def card_status(self, hid: str) -> dict[str, Any]:
         rec = self.household_record(hid)
-        printed = (rec.get("card_printed_at") or None)
-        return {"serial": rec.get("card_serial", 0), "printed_at": printed}
+        serial = int(rec.get("card_serial") or 0)
+        return {"serial": serial, "printed_at": rec.get("card_printed_at"), "printed": serial > 0}
+
+    @property
+    def card_key(self) -> bytes:
+        return bytes.fromhex(self.store.meta("card_key") or "")
+
+    def card_county(self) -> str:
+        county = self.county
+        if len(county) != 6:
+            row = self.store.conn.execute("SELECT village_code FROM household WHERE length(village_code) = 12 LIMIT 1").fetchone()
+            county = row[0][:6] if row else "000000"
+        return county
+
+    def village_name(self, code: str) -> str:
+        names = _loads(self.store.meta("village_names"), {}) or {}
+        entry = names.get(code) or {}
+        return str(entry.get("township", "")) + str(entry.get("village", "")) or code
+
+    def issue_cards(self, household_ids: list[str], lang: str = "zh") -> list[Any]:
+        """Raise each household's card serial (a reprint replaces the old card) and return the card views."""
+        from fieldapp.cards import CardView, make_payload
+        from fieldapp.codes import label
+
+        county = self.card_county()
+        key = self.card_key
+        secretary = _loads(self.store.meta("secretary"), {}) or {}
+        now = utc_now()
+        views: list[Any] = []
+
+        def do() -> None:
+            for hid in household_ids:
+                rec = self.household_record(hid)
+                serial = int(rec.get("card_serial") or 0) + 1
+                self.ops.set_field("household", hid, "card_serial", serial, self.actor)
+                self.ops.set_field("household", hid, "card_printed_at", now, self.actor)
+                cadre = rec.get("cadre") or {}
+                sec = rec.get("secretary") or secretary
+                category = label("household_type", rec.get("household_type", "ordinary"), lang)
+                if rec.get("monitoring_type") not in (None, "", "none"):
+                    category += " · " + label("monitoring_type", rec["monitoring_type"], lang)
+                views.append(CardView(
+                    household_id=hid, serial=serial, payload=make_payload(hid, serial, county, key),
+                    head_name=rec.get("head_name", ""), village_name=rec.get("village_name") or self.village_name(rec["village_code"]),
+                    group=rec.get("group", ""), category=category,
+                    cadre_name=str(cadre.get("name", "")), cadre_phone=str(cadre.get("phone", "")),
+                    secretary_name=str(sec.get("name", "")), secretary_phone=str(sec.get("phone", "")),
+                    county_name=str(rec.get("county_name", "")),
+                ))
+
+        self._write(do)
+        return views
+
+    def scan(self, payload: str) -> dict[str, Any]:
+        """Resolve a scanned card payload: {valid, household_id, reason, code}."""
+        from fieldapp.cards import assess_scan, parse_payload
+
+        try:
+            p = parse_payload(payload)
+        except InputRefused as exc:
+            return {"valid": False, "household_id": None, "code": exc.code, "reason": exc.en, "reason_zh": exc.zh}
+        row = self.store.conn.execute("SELECT card_serial FROM household WHERE id = ?", (p.household_id,)).fetchone()
+        res = assess_scan(p, self.card_county(), self.card_key, None if row is None else int(row[0]))
+        return {"valid": res.code == "ok", "household_id": p.household_id if res.genuine else None, "code": res.code,
+                "serial": p.serial, "reason": res.en, "reason_zh": res.zh}
 
     # ----- status --------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
