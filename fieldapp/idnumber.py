@@ -273,8 +273,10 @@ def check_id(raw: str, today: date | None = None) -> IdCheck:
         return _refuse(number, "bad_format", None)
 
     error = _check_core(number[:18], today)
-    if error is None and kind in ("disability20", "disability22") and (
-        number[18] not in _DISABILITY_TYPES or number[19] not in _DISABILITY_GRADES
+    if (
+        error is None
+        and kind in ("disability20", "disability22")
+        and (number[18] not in _DISABILITY_TYPES or number[19] not in _DISABILITY_GRADES)
     ):
         error = "bad_disability_type"
     if error is not None:

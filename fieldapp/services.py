@@ -136,6 +136,7 @@ class Fieldapp:
         self.actor = actor or (store.meta("cadre_name") or "")
         self._policy = policy
         self._index: SearchIndex | None = None
+        self._form: Any = None
         self.listeners: list[Callable[[str, str], None]] = []
 
     # ----- plumbing -----------------------------------------------------------
@@ -564,20 +565,24 @@ class Fieldapp:
         policy = load_policy(pol.get("province"), pol.get("year"))
         return rules.assess(inp, policy)
 
+    def form(self) -> Any:
+        """The current visit form definition (loaded once)."""
+        if self._form is None:
+            from fieldapp.forms import load_form
+
+            self._form = load_form("visit")
+        return self._form
+
     def validate_visit(self, hid: str, answers: dict[str, Any], final: bool) -> list[Any]:
-        from fieldapp.forms import load_form
         from fieldapp.validate import validate_answers
 
-        form = load_form("visit")
-        return list(validate_answers(form, answers, self.members(hid), final))
+        return list(validate_answers(self.form(), answers, self.members(hid), final))
 
     def save_draft(self, hid: str, answers: dict[str, Any], visit_id: str | None = None, *,
                    visited_at: str | None = None, card_scan: str | None = None) -> str:
         """Autosave a draft visit (local only, editable, no op until finalised)."""
         self._require_household(hid)
-        from fieldapp.forms import load_form
-
-        form = load_form("visit")
+        form = self.form()
         now = utc_now()
         vid = visit_id or uuid7()
         row = self.store.conn.execute("SELECT status, household_id FROM visit WHERE id = ?", (vid,)).fetchone()
@@ -622,8 +627,6 @@ class Fieldapp:
         Returns (visit id, verdict). A finalised visit is immutable.
         """
         self._require_household(hid)
-        from fieldapp.forms import load_form
-
         if visit_id is not None:
             row = self.store.conn.execute("SELECT status, card_scan, started_at FROM visit WHERE id = ?", (visit_id,)).fetchone()
             if row is not None and row[0] != "draft":
@@ -640,7 +643,7 @@ class Fieldapp:
         visited_at = visited_at or now
         _parse_dt(visited_at)
         verdict = self.evaluate(hid, answers, visited_at)
-        form = load_form("visit")
+        form = self.form()
         vid = visit_id or uuid7()
 
         def do() -> None:

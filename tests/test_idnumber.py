@@ -81,8 +81,16 @@ def test_empty() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["1101051949123100", "11010519491231002Y", "1101051949123100XX", "X10105194912310021",
-     "1101051949123100212", "11010519491231002X1", "1234567890123456789012345", "abc"],
+    [
+        "1101051949123100",
+        "11010519491231002Y",
+        "1101051949123100XX",
+        "X10105194912310021",
+        "1101051949123100212",
+        "11010519491231002X1",
+        "1234567890123456789012345",
+        "abc",
+    ],
 )
 def test_bad_format(raw: str) -> None:
     c = check_id(raw, TODAY)
@@ -168,7 +176,9 @@ def test_default_today_is_used() -> None:
 # --- sex -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seq,sex", [(1, "male"), (2, "female"), (9, "male"), (10, "female"), (999, "male")])
+@pytest.mark.parametrize(
+    "seq,sex", [(1, "male"), (2, "female"), (9, "male"), (10, "female"), (999, "male")]
+)
 def test_sex_from_17th_digit(seq: int, sex: str) -> None:
     c = check_id(make_id("410522", date(1975, 6, 1), seq), TODAY)
     assert c.valid
@@ -231,8 +241,16 @@ def test_to_json_shape() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "12", "110105194913310021", "440524188001010014", "110105194912310021",
-     "11010519491231002X81", "11010519491231002X", make_id("370303", date(2030, 1, 1), 1)],
+    [
+        "",
+        "12",
+        "110105194913310021",
+        "440524188001010014",
+        "110105194912310021",
+        "11010519491231002X81",
+        "11010519491231002X",
+        make_id("370303", date(2030, 1, 1), 1),
+    ],
 )
 def test_messages_are_non_empty_in_both_languages(raw: str) -> None:
     c = check_id(raw, TODAY)

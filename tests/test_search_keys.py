@@ -64,16 +64,39 @@ def test_normalize_query() -> None:
 def test_search_blob_contents() -> None:
     blob = search_blob(["张三", "李四"], ["11010519491231002X"], ["13800138000"], ["3组"])
     tokens = blob.split(" ")
-    for token in ["张三", "zhangsan", "zs", "李四", "lisi", "ls",
-                  "11010519491231002x", "13800138000", "3组"]:
+    for token in [
+        "张三",
+        "zhangsan",
+        "zs",
+        "李四",
+        "lisi",
+        "ls",
+        "11010519491231002x",
+        "13800138000",
+        "3组",
+    ]:
         assert token in tokens
     assert blob == blob.lower()
 
 
 @pytest.mark.parametrize(
     "query",
-    ["张三", "张", "zhangsan", "zhang", "zs", "ls", "0519491231", "1231002x",
-     "11010519491231002X", "13800138000", "8001380", "3组", "ＺＳ", " Lisi "],
+    [
+        "张三",
+        "张",
+        "zhangsan",
+        "zhang",
+        "zs",
+        "ls",
+        "0519491231",
+        "1231002x",
+        "11010519491231002X",
+        "13800138000",
+        "8001380",
+        "3组",
+        "ＺＳ",
+        " Lisi ",
+    ],
 )
 def test_queries_match_as_substrings(query: str) -> None:
     blob = search_blob(["张三", "李四"], ["11010519491231002X"], ["13800138000"], ["3组"])
