@@ -103,14 +103,33 @@ class Device:
         self.seq += 1
         self.t += self.rng.randint(1, 5)
         sup = tuple(lv.op_id for lv in self.replica.live("household", "h", field))
-        o = Op(f"{self.name}-{self.seq}", self.name, self.seq, encode(self.t, 0), "household", "h", field, value, sup)
+        o = Op(
+            f"{self.name}-{self.seq}",
+            self.name,
+            self.seq,
+            encode(self.t, 0),
+            "household",
+            "h",
+            field,
+            value,
+            sup,
+        )
         self.replica.apply(o)
         self.made.append(o)
         return o
 
     def fact(self) -> Op:
         self.seq += 1
-        o = Op(f"{self.name}-{self.seq}", self.name, self.seq, encode(self.t, 0), "visit", f"v-{self.name}-{self.seq}", "*", {"n": self.seq})
+        o = Op(
+            f"{self.name}-{self.seq}",
+            self.name,
+            self.seq,
+            encode(self.t, 0),
+            "visit",
+            f"v-{self.name}-{self.seq}",
+            "*",
+            {"n": self.seq},
+        )
         self.replica.apply(o)
         self.made.append(o)
         return o

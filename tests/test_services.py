@@ -7,7 +7,13 @@ import json
 import pytest
 from conftest import HEAD_ID, full_visit_input, household_input
 
-from fieldapp.errors import ImmutableRecord, InputRefused, InvalidTransition, NotFound, ValidationFailed
+from fieldapp.errors import (
+    ImmutableRecord,
+    InputRefused,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from fieldapp.merge import Op
 from fieldapp.oplog import apply_op, outbox, outbox_size
 
@@ -41,7 +47,9 @@ def test_failed_write_leaves_no_op(app, monkeypatch):
 
 
 def test_invalid_household_refused_with_field_messages(app):
-    bad = household_input(members=[{"name": "李四", "id_number": "110105194912310021", "relation": "head"}])
+    bad = household_input(
+        members=[{"name": "李四", "id_number": "110105194912310021", "relation": "head"}]
+    )
     with pytest.raises(ValidationFailed) as info:
         app.add_household(bad)
     assert any("id_number" in m.field for m in info.value.messages)
@@ -57,8 +65,15 @@ def test_duplicate_id_across_households_refused(app):
 
 def test_search_by_name_initials_pinyin_id_phone(app):
     hid = app.add_household(household_input())
-    app.add_household({"village_code": "370303102202", "group": "2组", "address": "北街", "phone": "13912345678",
-                       "members": [{"name": "李四", "id_number": "370101190102039973", "relation": "head"}]})
+    app.add_household(
+        {
+            "village_code": "370303102202",
+            "group": "2组",
+            "address": "北街",
+            "phone": "13912345678",
+            "members": [{"name": "李四", "id_number": "370101190102039973", "relation": "head"}],
+        }
+    )
     ids = lambda q: [r["id"] for r in app.list_households(search=q)]  # noqa: E731
     assert ids("zs") == [hid]
     assert ids("zhangsan") == [hid]
@@ -85,7 +100,9 @@ def test_visit_records_verdict_and_opens_problems(app):
     hid = app.add_household(household_input())
     inp = full_visit_input(housing={"grade": "D", "renovation": "none", "safe_alternative": False})
     answers = app.answers_from_assessment(hid, inp)
-    vid, verdict = app.record_visit(hid, answers, visited_at="2026-05-01T10:00:00+08:00", validate=False)
+    vid, verdict = app.record_visit(
+        hid, answers, visited_at="2026-05-01T10:00:00+08:00", validate=False
+    )
     assert verdict["indicators"]["housing"]["verdict"] == "not_met"
     assert verdict["overall"] == "not_met"
     d = app.household_detail(hid)
@@ -100,12 +117,18 @@ def test_visit_records_verdict_and_opens_problems(app):
 
 
 def test_member_answers_match_by_id_and_age_from_birth_date(app):
-    hid = app.add_household(household_input(members=[
-        {"name": "张三", "id_number": HEAD_ID, "relation": "head"},
-        {"name": "张小明", "id_number": "370303201501010013", "relation": "child"},
-    ]))
+    hid = app.add_household(
+        household_input(
+            members=[
+                {"name": "张三", "id_number": HEAD_ID, "relation": "head"},
+                {"name": "张小明", "id_number": "370303201501010013", "relation": "child"},
+            ]
+        )
+    )
     kid = app.members(hid)[1]["id"]
-    answers = app.answers_from_assessment(hid, {"household": {"members": [{"id": kid, "schooling": "not_enrolled"}]}})
+    answers = app.answers_from_assessment(
+        hid, {"household": {"members": [{"id": kid, "schooling": "not_enrolled"}]}}
+    )
     verdict = app.evaluate(hid, answers, "2026-09-10T09:00:00+08:00")
     assert verdict["indicators"]["education"]["verdict"] == "not_met"  # aged 11, not enrolled
     later = app.evaluate(hid, answers, "2031-09-10T09:00:00+08:00")
@@ -150,8 +173,29 @@ def test_problem_flow_and_verifier_rule(app):
         app.move_problem(pid, "in_progress")
 
 
-def _remote(app, entity, eid, field, value, supersedes, dev="remote-device", seq=1, hlc="9999999999999-000000"):
-    o = Op(f"remote-{seq}-{field}", dev, seq, hlc, entity, eid, field, value, tuple(supersedes), county="370303")
+def _remote(
+    app,
+    entity,
+    eid,
+    field,
+    value,
+    supersedes,
+    dev="remote-device",
+    seq=1,
+    hlc="9999999999999-000000",
+):
+    o = Op(
+        f"remote-{seq}-{field}",
+        dev,
+        seq,
+        hlc,
+        entity,
+        eid,
+        field,
+        value,
+        tuple(supersedes),
+        county="370303",
+    )
     with app.store.tx():
         r = apply_op(app.store, o, app.projector)
         app._commit_search_keys()
@@ -196,8 +240,17 @@ def test_edit_arriving_before_its_record(app):
     """Another delivery order: a member edit before the member itself."""
     hid = app.add_household(household_input())
     _remote(app, "member", "m-remote", "name", "赵六", [], seq=2, hlc="0000000000002-000000")
-    o = Op("remote-fact", "remote-device", 1, "0000000000001-000000", "member", "m-remote", "*",
-           {"household_id": hid, "name": "赵", "relation": "spouse", "position": 1}, ())
+    o = Op(
+        "remote-fact",
+        "remote-device",
+        1,
+        "0000000000001-000000",
+        "member",
+        "m-remote",
+        "*",
+        {"household_id": hid, "name": "赵", "relation": "spouse", "position": 1},
+        (),
+    )
     with app.store.tx():
         apply_op(app.store, o, app.projector)
     assert [m["name"] for m in app.members(hid)] == ["张三", "赵六"]

@@ -156,7 +156,10 @@ def test_migrations_are_recorded_and_idempotent(store):
 def test_failed_migration_rolls_back(store, monkeypatch):
     import fieldapp.store as st
 
-    bad = [*st.MIGRATIONS, (SCHEMA_VERSION + 1, "broken", "CREATE TABLE ok_table (a); THIS IS NOT SQL")]
+    bad = [
+        *st.MIGRATIONS,
+        (SCHEMA_VERSION + 1, "broken", "CREATE TABLE ok_table (a); THIS IS NOT SQL"),
+    ]
     monkeypatch.setattr(st, "MIGRATIONS", bad)
     monkeypatch.setattr(st, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(Exception):
@@ -166,7 +169,9 @@ def test_failed_migration_rolls_back(store, monkeypatch):
 
 
 def test_newer_schema_refused(store, home):
-    store.conn.execute("INSERT INTO schema_migrations (number, name, applied_at) VALUES (999, 'future', 'x')")
+    store.conn.execute(
+        "INSERT INTO schema_migrations (number, name, applied_at) VALUES (999, 'future', 'x')"
+    )
     store.close()
     with pytest.raises(Exception, match="newer Fieldapp"):
         Store.open(home, PASS)
