@@ -1198,14 +1198,15 @@ def _rule_duplicates(
         who = _Who.of(member, i)
         name = f"{_member_prefix(member, i)}.id_number"
         if key in seen:
-            first = _Who.of(_active_member(active, seen[key]), seen[key])
+            first = str(_active_member(active, seen[key]).get("name") or "").strip()
+            first_zh = f"成员{first}" if first else f"第{seen[key] + 1}位成员"
+            first_en = f"member {first}" if first else f"member {seen[key] + 1}"
             out.append(
                 _error(
                     name,
                     "duplicate_id",
-                    f"{who.zh}证件号码与本户{first.zh.rstrip('：')}重复",
-                    f"{who.en}the ID number duplicates that of {first.en.rstrip(': ')}"
-                    " in this household",
+                    f"{who.zh}证件号码与本户{first_zh}重复",
+                    f"{who.en}the ID number duplicates that of {first_en} in this household",
                 )
             )
         elif key in others:

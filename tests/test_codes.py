@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from fieldapp.codes import code_list, coarse_relation, get_code, is_code, label, list_names
+from fieldapp.codes import coarse_relation, code_list, get_code, is_code, label, list_names
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -78,11 +78,36 @@ CLI_ENUMS = {
 }
 
 # DOMAIN.md §1.3: the national relation labels, exactly as written.
-DOMAIN_RELATION_LABELS = (
-    "户主, 配偶, 之子, 之女, 之儿媳, 之女婿, 之孙子, 之孙女, 之外孙子, 之外孙女, 之父, 之母, "
-    "之岳父, 之岳母, 之公公, 之婆婆, 之祖父, 之祖母, 之外祖父, 之外祖母, 之兄弟姐妹, 之曾孙子, "
-    "之曾孙女, 之侄儿, 之侄女, 之兄弟媳妇, 之叔伯, 其他"
-).split(", ")
+DOMAIN_RELATION_LABELS = [
+    "户主",
+    "配偶",
+    "之子",
+    "之女",
+    "之儿媳",
+    "之女婿",
+    "之孙子",
+    "之孙女",
+    "之外孙子",
+    "之外孙女",
+    "之父",
+    "之母",
+    "之岳父",
+    "之岳母",
+    "之公公",
+    "之婆婆",
+    "之祖父",
+    "之祖母",
+    "之外祖父",
+    "之外祖母",
+    "之兄弟姐妹",
+    "之曾孙子",
+    "之曾孙女",
+    "之侄儿",
+    "之侄女",
+    "之兄弟媳妇",
+    "之叔伯",
+    "其他",
+]
 
 
 @pytest.mark.parametrize("name", REQUIRED_LISTS)

@@ -473,7 +473,7 @@ ANSWERS: dict[str, Any] = {
         ({"field": "one", "eq": True}, False),  # a yes/no answer never equals a number
         ({"field": "housing.safe_alternative", "eq": 0}, False),
         ({"field": "one", "eq": 1.0}, True),
-        ({"field": "housing.grade", "in": [None]}, False),
+        ({"field": "housing.missing", "in": [None]}, False),  # unanswered is in no list
         ({"field": "housing.size", "gt": 2}, True),
         ({"field": "housing.size", "gte": 3}, True),
         ({"field": "housing.size", "lt": 3}, False),
