@@ -7,6 +7,8 @@ bug: the CLI shows it with ``--debug`` only, the GUI in a crash dialog.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class FieldappError(Exception):
     """Base of every error a user can act on."""
@@ -65,8 +67,8 @@ class ValidationFailed(FieldappError):
 
     code = "validation_failed"
 
-    def __init__(self, messages: list[object], en: str | None = None, zh: str | None = None) -> None:
-        self.messages = messages
+    def __init__(self, messages: Sequence[object], en: str | None = None, zh: str | None = None) -> None:
+        self.messages = list(messages)
         first = messages[0] if messages else None
         en = en or f"validation failed: {getattr(first, 'en', first)}"
         zh = zh or f"校验未通过：{getattr(first, 'zh', first)}"

@@ -107,7 +107,7 @@ def backup(store: Store, to_dir: Path) -> Path:
 
 def read_backup_header(path: Path, verify: bool = False) -> dict[str, Any]:
     try:
-        fh = open(path, "rb")
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the with block below; open errors get a message
     except OSError:
         raise InputRefused(f"cannot read {path}", f"无法读取 {path}") from None
     with fh:
@@ -127,7 +127,7 @@ def read_backup_header(path: Path, verify: bool = False) -> dict[str, Any]:
             if size != header.get("db_size") or digest.hexdigest() != header.get("db_sha256"):
                 raise InputRefused(f"the backup {path} is truncated or damaged", f"备份 {path} 不完整或已损坏")
         header["_offset"] = offset
-        return header
+        return dict(header)
 
 
 def restore(path: Path, home: Path, passphrase: str, force: bool = False) -> dict[str, Any]:

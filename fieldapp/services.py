@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from fieldapp.errors import (
     NotFound,
     ValidationFailed,
 )
-from fieldapp.ids import is_uuid, uuid7
+from fieldapp.ids import uuid7
 from fieldapp.merge import LiveValue, winner
 from fieldapp.oplog import COLUMNS, OpWriter, Projector, live_values, outbox_size
 from fieldapp.policy import Policy, load_policy
@@ -65,7 +65,7 @@ def _loads(text: str | None, default: Any = None) -> Any:
 
 
 def _now_local() -> datetime:
-    return datetime.now(timezone.utc).astimezone()
+    return datetime.now(UTC).astimezone()
 
 
 def _parse_dt(text: str) -> datetime:
@@ -954,7 +954,7 @@ def _hlc_iso(hlc_text: str) -> str:
         ms = int(hlc_text.split("-")[0])
     except ValueError:
         return ""
-    return datetime.fromtimestamp(ms / 1000, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")
 
 
 def open_app(home: Path, passphrase: str) -> Fieldapp:

@@ -349,7 +349,7 @@ class Store:
 
     # ----- checks --------------------------------------------------------------
     def integrity_problems(self) -> list[str]:
-        problems = []
+        problems: list[str] = []
         rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
         if rows != ["ok"]:
             problems.extend(f"integrity_check: {r}" for r in rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from conftest import HEAD_ID, full_visit_input, household_input, run_cli
 
@@ -161,7 +162,7 @@ def test_backup_and_restore(tmp_path, home):
     hid = _json(run_cli("household", "add", "--json-file", str(hf), "--json", home=home))["id"]
     usb = tmp_path / "usb"
     path = _json(run_cli("backup", "--to", str(usb), "--json", home=home))["path"]
-    data = open(path, "rb").read()
+    data = Path(path).read_bytes()
     assert (
         "张三".encode() not in data
         and HEAD_ID.encode() not in data

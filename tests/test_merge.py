@@ -169,5 +169,5 @@ def test_random_replicas_converge(seed, n_devices, n_steps):
         assert not d.replica.alarms
     conflicts = devs[0].replica.conflicts()
     assert len(conflicts) == len(set(conflicts))
-    for key, live in conflicts.items():
+    for live in conflicts.values():
         assert len({lv.op_id for lv in live}) == len(live) >= 2

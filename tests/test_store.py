@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+import sqlcipher3
 from conftest import PASS
 
 from fieldapp import keys
@@ -162,7 +163,7 @@ def test_failed_migration_rolls_back(store, monkeypatch):
     ]
     monkeypatch.setattr(st, "MIGRATIONS", bad)
     monkeypatch.setattr(st, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    with pytest.raises(Exception):
+    with pytest.raises(sqlcipher3.OperationalError):
         store.migrate()
     assert store.schema_version() == SCHEMA_VERSION
     assert not store.db["ok_table"].exists()
