@@ -18,6 +18,7 @@ debian:
 	@./scripts/setup_debian.sh
 
 setup: debian $(STAMP)
+	@$(BIN)/python -m ui.i18n --build-only >/dev/null
 
 run: setup
 	@FIELDAPP_PASSPHRASE=$(DEMO_PASS) $(BIN)/python -m fieldapp.rundemo --home $(DEMO_HOME)
@@ -31,6 +32,9 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+translations: setup
+	$(BIN)/python -m ui.i18n
 
 clean:
 	rm -rf $(VENV) build dist $(DEMO_HOME) bench/work

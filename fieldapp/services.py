@@ -56,6 +56,11 @@ INDICATOR_CATEGORY = {
     "housing": "housing", "water": "water", "income": "income",
 }
 OPEN_STATUSES = ("pending", "in_progress", "awaiting_check")
+# The latest final visit of each household (exactly one row per household, even on equal times).
+LATEST_VISITS = (
+    "SELECT {cols} FROM (SELECT *, row_number() OVER (PARTITION BY household_id"
+    " ORDER BY visited_at DESC, id DESC) AS rn FROM visit WHERE status = 'final') WHERE rn = 1"
+)
 
 
 def _loads(text: str | None, default: Any = None) -> Any:
@@ -351,8 +356,11 @@ class Fieldapp:
         else:
             return value
         others = self.all_id_numbers(exclude_household=hid)
-        errors = [m for m in validate_household(rec, members, others) if m.severity == "error"
-                  and (m.field == fname or m.field.endswith("." + fname) or fname in m.field)]
+        # Only errors about the edited field block the edit (older data errors elsewhere do not).
+        targets = {f"household.{fname}"} if entity == "household" else {f"members.{eid}.{fname}", f"members.{eid}"}
+        if entity == "member" and fname in ("relation", "status"):
+            targets.add("members")  # e.g. a second head of household
+        errors = [m for m in validate_household(rec, members, others) if m.severity == "error" and m.field in targets]
         if errors:
             raise ValidationFailed(errors)
         return value
@@ -393,10 +401,7 @@ class Fieldapp:
         today = today or date.today()
         c = self.store.conn
         last_visit = dict(c.execute("SELECT household_id, max(visited_at) FROM visit WHERE status='final' GROUP BY household_id").fetchall())
-        last_overall = dict(c.execute(
-            "SELECT v.household_id, v.overall FROM visit v JOIN (SELECT household_id, max(visited_at) m FROM visit"
-            " WHERE status='final' GROUP BY household_id) l ON l.household_id = v.household_id AND l.m = v.visited_at"
-        ).fetchall())
+        last_overall = dict(c.execute(LATEST_VISITS.format(cols="household_id, overall")).fetchall())
         open_p = dict(c.execute(
             "SELECT household_id, count(*) FROM problem WHERE status != 'closed' GROUP BY household_id"
         ).fetchall())
@@ -739,12 +744,7 @@ class Fieldapp:
                     "问题的登记人不能自行销号，须由他人验收",
                 )
         value = {"status": new_status, "note": note, "at": utc_now()}
-        prev_actor = self.actor
-        self.actor = who
-        try:
-            self._write(lambda: self.ops.set_field("problem", pid, "status", value, who))
-        finally:
-            self.actor = prev_actor
+        self._write(lambda: self.ops.set_field("problem", pid, "status", value, who))
 
     # ----- measures --------------------------------------------------------------------
     def add_measure(self, hid: str, category: str, description: str = "", *, member_id: str | None = None,
@@ -926,10 +926,7 @@ class Fieldapp:
         """Counts for `make run` and the village overview: verdicts per indicator, open problems."""
         c = self.store.conn
         per: dict[str, dict[str, int]] = {ind: {} for ind in rules.INDICATORS}
-        latest = c.execute(
-            "SELECT v.verdict FROM visit v JOIN (SELECT household_id, max(visited_at) m FROM visit WHERE status='final'"
-            " GROUP BY household_id) l ON l.household_id = v.household_id AND l.m = v.visited_at WHERE v.status='final'"
-        ).fetchall()
+        latest = c.execute(LATEST_VISITS.format(cols="verdict")).fetchall()
         for (vtext,) in latest:
             verdict = _loads(vtext, {}) or {}
             for ind, res in (verdict.get("indicators") or {}).items():

@@ -279,3 +279,24 @@ def test_status_and_summary(app):
     s = app.summary()
     assert s["households"] == 1 and s["verdicts"]["food"] == {"met": 1}
     json.dumps(s)
+
+
+def test_second_head_refused_but_old_warnings_do_not_block(app):
+    hid = app.add_household(household_input(members=[
+        {"name": "张三", "id_number": HEAD_ID, "relation": "head"},
+        {"name": "张四", "id_number": "370101190102039973", "relation": "son"},
+    ]))
+    son = app.members(hid)[1]["id"]
+    with pytest.raises(ValidationFailed):
+        app.set_household_field(hid, f"member:{son}:relation", "head")
+    app.set_household_field(hid, f"member:{son}:name", "张小四")  # unrelated edit still works
+    assert app.members(hid)[1]["name"] == "张小四"
+
+
+def test_latest_verdict_counts_each_household_once(app):
+    hid = app.add_household(household_input())
+    answers = app.answers_from_assessment(hid, full_visit_input())
+    app.record_visit(hid, answers, visited_at="2026-05-01T10:00:00+08:00", validate=False)
+    app.record_visit(hid, answers, visited_at="2026-05-01T10:00:00+08:00", validate=False)
+    assert app.summary()["verdicts"]["food"] == {"met": 1}
+    assert len(app.household_rows()) == 1

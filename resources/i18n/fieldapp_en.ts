@@ -1,0 +1,1110 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en">
+<context>
+    <name>CardsDialog</name>
+    <message>
+        <source>Print household cards (明白卡)</source>
+        <translation>Print household cards (明白卡)</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <source>All groups</source>
+        <translation>All groups</translation>
+    </message>
+    <message>
+        <source>All households</source>
+        <translation>All households</translation>
+    </message>
+    <message>
+        <source>Only households without a card</source>
+        <translation>Only households without a card</translation>
+    </message>
+    <message>
+        <source>Select all</source>
+        <translation>Select all</translation>
+    </message>
+    <message>
+        <source>Select none</source>
+        <translation>Select none</translation>
+    </message>
+    <message>
+        <source>Printing gives each card a new number; older cards of the same household stop working.</source>
+        <translation>Printing gives each card a new number; older cards of the same household stop working.</translation>
+    </message>
+    <message>
+        <source>Preview…</source>
+        <translation>Preview…</translation>
+    </message>
+    <message>
+        <source>Save PDF…</source>
+        <translation>Save PDF…</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>card No. %1</source>
+        <translation>card No. %1</translation>
+    </message>
+    <message>
+        <source>no card yet</source>
+        <translation>no card yet</translation>
+    </message>
+    <message>
+        <source>%1 cards</source>
+        <translation>%1 cards</translation>
+    </message>
+    <message>
+        <source>Save cards</source>
+        <translation>Save cards</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictTableModel</name>
+    <message>
+        <source>Household</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>Values</translation>
+    </message>
+    <message>
+        <source>Shown now</source>
+        <translation>Shown now</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsTab</name>
+    <message>
+        <source>The same field was changed on two laptops before they synchronised. Choose the right value (or type it) and resolve.</source>
+        <translation>The same field was changed on two laptops before they synchronised. Choose the right value (or type it) and resolve.</translation>
+    </message>
+    <message>
+        <source>Values (who, when):</source>
+        <translation>Values (who, when):</translation>
+    </message>
+    <message>
+        <source>Or type the value:</source>
+        <translation>Or type the value:</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Resolve</translation>
+    </message>
+    <message>
+        <source>No conflicts. Everything agrees.</source>
+        <translation>No conflicts. Everything agrees.</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Unexpected error</source>
+        <translation>Unexpected error</translation>
+    </message>
+    <message>
+        <source>Fieldapp ran into an unexpected problem. Your saved data is safe.
+Please copy the details and send them to county IT support.</source>
+        <translation>Fieldapp ran into an unexpected problem. Your saved data is safe.
+Please copy the details and send them to county IT support.</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>Copy details</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Fieldapp</source>
+        <translation>Fieldapp</translation>
+    </message>
+</context>
+<context>
+    <name>FieldEditor</name>
+    <message>
+        <source>Yes</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdListTab</name>
+    <message>
+        <source>Search: name, pinyin initials (zs), ID number, phone, group</source>
+        <translation>Search: name, pinyin initials (zs), ID number, phone, group</translation>
+    </message>
+    <message>
+        <source>All household types</source>
+        <translation>All household types</translation>
+    </message>
+    <message>
+        <source>Monitored or not</source>
+        <translation>Monitored or not</translation>
+    </message>
+    <message>
+        <source>All monitored households</source>
+        <translation>All monitored households</translation>
+    </message>
+    <message>
+        <source>Open problems</source>
+        <translation>Open problems</translation>
+    </message>
+    <message>
+        <source>Visit overdue</source>
+        <translation>Visit overdue</translation>
+    </message>
+    <message>
+        <source>Open household</source>
+        <translation>Open household</translation>
+    </message>
+    <message>
+        <source>Print cards for selection…</source>
+        <translation>Print cards for selection…</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <source>All groups</source>
+        <translation>All groups</translation>
+    </message>
+    <message>
+        <source>%1 of %2 households</source>
+        <translation>%1 of %2 households</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdPage</name>
+    <message>
+        <source>New visit</source>
+        <translation>New visit</translation>
+    </message>
+    <message>
+        <source>Edit household…</source>
+        <translation>Edit household…</translation>
+    </message>
+    <message>
+        <source>Print card…</source>
+        <translation>Print card…</translation>
+    </message>
+    <message>
+        <source>Latest verdict per indicator</source>
+        <translation>Latest verdict per indicator</translation>
+    </message>
+    <message>
+        <source>Household card (明白卡)</source>
+        <translation>Household card (明白卡)</translation>
+    </message>
+    <message>
+        <source>Edit member…</source>
+        <translation>Edit member…</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>Start rectifying</source>
+        <translation>Start rectifying</translation>
+    </message>
+    <message>
+        <source>Ask for check</source>
+        <translation>Ask for check</translation>
+    </message>
+    <message>
+        <source>Checked: close</source>
+        <translation>Checked: close</translation>
+    </message>
+    <message>
+        <source>Send back</source>
+        <translation>Send back</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Problems</translation>
+    </message>
+    <message>
+        <source>Add measure…</source>
+        <translation>Add measure…</translation>
+    </message>
+    <message>
+        <source>Measures</source>
+        <translation>Measures</translation>
+    </message>
+    <message>
+        <source>No household open</source>
+        <translation>No household open</translation>
+    </message>
+    <message>
+        <source>Choose a household in the list, or scan its card.</source>
+        <translation>Choose a household in the list, or scan its card.</translation>
+    </message>
+    <message>
+        <source>Assistance cadre: %1</source>
+        <translation>Assistance cadre: %1</translation>
+    </message>
+    <message>
+        <source>Card No. %1, printed %2</source>
+        <translation>Card No. %1, printed %2</translation>
+    </message>
+    <message>
+        <source>No card printed yet.</source>
+        <translation>No card printed yet.</translation>
+    </message>
+    <message>
+        <source>Unfinished draft saved</source>
+        <translation>Unfinished draft saved</translation>
+    </message>
+    <message>
+        <source>No visits recorded yet.</source>
+        <translation>No visits recorded yet.</translation>
+    </message>
+    <message>
+        <source>card scanned</source>
+        <translation>card scanned</translation>
+    </message>
+    <message>
+        <source>First recorded visit.</source>
+        <translation>First recorded visit.</translation>
+    </message>
+    <message>
+        <source>No change since the visit before.</source>
+        <translation>No change since the visit before.</translation>
+    </message>
+    <message>
+        <source>Select a problem to see its history and move it on.</source>
+        <translation>Select a problem to see its history and move it on.</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Household type</source>
+        <translation>Household type</translation>
+    </message>
+    <message>
+        <source>Monitoring type</source>
+        <translation>Monitoring type</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>Relation</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <source>Schooling</source>
+        <translation>Schooling</translation>
+    </message>
+    <message>
+        <source>Labour</source>
+        <translation>Labour</translation>
+    </message>
+    <message>
+        <source>Medical insurance</source>
+        <translation>Medical insurance</translation>
+    </message>
+    <message>
+        <source>Edit household</source>
+        <translation>Edit household</translation>
+    </message>
+    <message>
+        <source>Edit member</source>
+        <translation>Edit member</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdTableModel</name>
+    <message>
+        <source>Head of household</source>
+        <translation>Head of household</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>Household type</source>
+        <translation>Household type</translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <translation>Monitoring</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <source>Next visit due</source>
+        <translation>Next visit due</translation>
+    </message>
+    <message>
+        <source>Open problems</source>
+        <translation>Open problems</translation>
+    </message>
+    <message>
+        <source>Latest verdict</source>
+        <translation>Latest verdict</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>now</translation>
+    </message>
+    <message>
+        <source>No. %1</source>
+        <translation>No. %1</translation>
+    </message>
+    <message>
+        <source>not printed</source>
+        <translation>not printed</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Fieldapp — household visits</source>
+        <translation>Fieldapp — household visits</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <source>Village overview</source>
+        <translation>Village overview</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Conflicts</translation>
+    </message>
+    <message>
+        <source>Sync and backup</source>
+        <translation>Sync and backup</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Lock now</source>
+        <translation>Lock now</translation>
+    </message>
+    <message>
+        <source>Signed in as %1</source>
+        <translation>Signed in as %1</translation>
+    </message>
+    <message>
+        <source>Visit in progress</source>
+        <translation>Visit in progress</translation>
+    </message>
+    <message>
+        <source>Another visit is open. Finalise or discard it first; its draft is saved.</source>
+        <translation>Another visit is open. Finalise or discard it first; its draft is saved.</translation>
+    </message>
+    <message>
+        <source>Card not accepted</source>
+        <translation>Card not accepted</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>The new language is used from the next start.</source>
+        <translation>The new language is used from the next start.</translation>
+    </message>
+</context>
+<context>
+    <name>MeasureDialog</name>
+    <message>
+        <source>Add assistance measure</source>
+        <translation>Add assistance measure</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+</context>
+<context>
+    <name>MeasureTableModel</name>
+    <message>
+        <source>Measure</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Until</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>running</translation>
+    </message>
+</context>
+<context>
+    <name>MemberTableModel</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Relation</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>Schooling</source>
+        <translation>Schooling</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>Health</translation>
+    </message>
+    <message>
+        <source>Labour</source>
+        <translation>Labour</translation>
+    </message>
+    <message>
+        <source>Medical insurance</source>
+        <translation>Medical insurance</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>current</source>
+        <translation>current</translation>
+    </message>
+    <message>
+        <source>left the household</source>
+        <translation>left the household</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewTab</name>
+    <message>
+        <source>Visits this month</source>
+        <translation>Visits this month</translation>
+    </message>
+    <message>
+        <source>Households overdue for a visit</source>
+        <translation>Households overdue for a visit</translation>
+    </message>
+    <message>
+        <source>Open problems</source>
+        <translation>Open problems</translation>
+    </message>
+    <message>
+        <source>Monitored households</source>
+        <translation>Monitored households</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>Problems past deadline</source>
+        <translation>Problems past deadline</translation>
+    </message>
+    <message>
+        <source>Save summary as PDF…</source>
+        <translation>Save summary as PDF…</translation>
+    </message>
+    <message>
+        <source>Print summary…</source>
+        <translation>Print summary…</translation>
+    </message>
+    <message>
+        <source>up to 7 days</source>
+        <translation>up to 7 days</translation>
+    </message>
+    <message>
+        <source>8–30 days</source>
+        <translation>8–30 days</translation>
+    </message>
+    <message>
+        <source>31–90 days</source>
+        <translation>31–90 days</translation>
+    </message>
+    <message>
+        <source>over 90 days</source>
+        <translation>over 90 days</translation>
+    </message>
+    <message>
+        <source>Latest verdict per indicator (households)</source>
+        <translation>Latest verdict per indicator (households)</translation>
+    </message>
+    <message>
+        <source>Open problems by indicator</source>
+        <translation>Open problems by indicator</translation>
+    </message>
+    <message>
+        <source>Visits per month</source>
+        <translation>Visits per month</translation>
+    </message>
+    <message>
+        <source>Open problems by age</source>
+        <translation>Open problems by age</translation>
+    </message>
+    <message>
+        <source>Village overview</source>
+        <translation>Village overview</translation>
+    </message>
+    <message>
+        <source>Save summary</source>
+        <translation>Save summary</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoStrip</name>
+    <message>
+        <source>Photos</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <source>Add photo from file…</source>
+        <translation>Add photo from file…</translation>
+    </message>
+    <message>
+        <source>Camera capture is not available in this installation; add photos from a file.</source>
+        <translation>Camera capture is not available in this installation; add photos from a file.</translation>
+    </message>
+    <message>
+        <source>Choose photos</source>
+        <translation>Choose photos</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png *.webp)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.webp)</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemStepDialog</name>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Checked by</source>
+        <translation>Checked by</translation>
+    </message>
+    <message>
+        <source>Closing needs a note on how it was fixed, and a checker other than the person who reported it.</source>
+        <translation>Closing needs a note on how it was fixed, and a checker other than the person who reported it.</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemTableModel</name>
+    <message>
+        <source>Indicator</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>Found</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>Reported by</source>
+        <translation>Reported by</translation>
+    </message>
+    <message>
+        <source>Last step</source>
+        <translation>Last step</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsTab</name>
+    <message>
+        <source>This program</source>
+        <translation>This program</translation>
+    </message>
+    <message>
+        <source>%1 pt</source>
+        <translation>%1 pt</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>Text size</source>
+        <translation>Text size</translation>
+    </message>
+    <message>
+        <source>Lock after idle</source>
+        <translation>Lock after idle</translation>
+    </message>
+    <message>
+        <source>County server</source>
+        <translation>County server</translation>
+    </message>
+    <message>
+        <source>Save address</source>
+        <translation>Save address</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>Change passphrase</source>
+        <translation>Change passphrase</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>New passphrase</translation>
+    </message>
+    <message>
+        <source>Repeat new passphrase</source>
+        <translation>Repeat new passphrase</translation>
+    </message>
+    <message>
+        <source>The address must start with https://</source>
+        <translation>The address must start with https://</translation>
+    </message>
+    <message>
+        <source>Server address saved.</source>
+        <translation>Server address saved.</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>The two passphrases differ.</translation>
+    </message>
+    <message>
+        <source>Changing passphrase…</source>
+        <translation>Changing passphrase…</translation>
+    </message>
+    <message>
+        <source>Passphrase changed. Use the new one from now on.</source>
+        <translation>Passphrase changed. Use the new one from now on.</translation>
+    </message>
+</context>
+<context>
+    <name>StatusTab</name>
+    <message>
+        <source>This laptop</source>
+        <translation>This laptop</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>Changes waiting to be sent</source>
+        <translation>Changes waiting to be sent</translation>
+    </message>
+    <message>
+        <source>Last synchronisation</source>
+        <translation>Last synchronisation</translation>
+    </message>
+    <message>
+        <source>County server</source>
+        <translation>County server</translation>
+    </message>
+    <message>
+        <source>Conflicts to review</source>
+        <translation>Conflicts to review</translation>
+    </message>
+    <message>
+        <source>Enrolled with the county</source>
+        <translation>Enrolled with the county</translation>
+    </message>
+    <message>
+        <source>County code</source>
+        <translation>County code</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>Data format version</source>
+        <translation>Data format version</translation>
+    </message>
+    <message>
+        <source>Review conflicts</source>
+        <translation>Review conflicts</translation>
+    </message>
+    <message>
+        <source>Synchronisation with the county server and USB exchange are started from the command line for now (fieldapp sync, fieldapp export / import).</source>
+        <translation>Synchronisation with the county server and USB exchange are started from the command line for now (fieldapp sync, fieldapp export / import).</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>A backup is an encrypted copy of everything on this laptop. Keep it on a USB stick in a safe place; it opens only with your passphrase.</source>
+        <translation>A backup is an encrypted copy of everything on this laptop. Keep it on a USB stick in a safe place; it opens only with your passphrase.</translation>
+    </message>
+    <message>
+        <source>Folder, e.g. the USB stick</source>
+        <translation>Folder, e.g. the USB stick</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <source>Restore from backup…</source>
+        <translation>Restore from backup…</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>not set (see Settings)</source>
+        <translation>not set (see Settings)</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>Choose a folder</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>Backing up…</translation>
+    </message>
+    <message>
+        <source>Backup written: %1</source>
+        <translation>Backup written: %1</translation>
+    </message>
+    <message>
+        <source>Choose a backup</source>
+        <translation>Choose a backup</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>Restoring replaces the data on this laptop with the backup. Changes made since the backup are lost. Continue?</source>
+        <translation>Restoring replaces the data on this laptop with the backup. Changes made since the backup are lost. Continue?</translation>
+    </message>
+    <message>
+        <source>Passphrase of the backup:</source>
+        <translation>Passphrase of the backup:</translation>
+    </message>
+    <message>
+        <source>Restored. Unlock to continue.</source>
+        <translation>Restored. Unlock to continue.</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockPage</name>
+    <message>
+        <source>e.g. 王建国</source>
+        <translation>e.g. 王建国</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Your name</translation>
+    </message>
+    <message>
+        <source>County code (optional)</source>
+        <translation>County code (optional)</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <source>Repeat passphrase</source>
+        <translation>Repeat passphrase</translation>
+    </message>
+    <message>
+        <source>If you forget the passphrase, county IT can recover the data on this laptop once it has been enrolled with the county server (the county recovery key). Until then, a forgotten passphrase means the data cannot be opened. Write the passphrase down and keep it safe.</source>
+        <translation>If you forget the passphrase, county IT can recover the data on this laptop once it has been enrolled with the county server (the county recovery key). Until then, a forgotten passphrase means the data cannot be opened. Write the passphrase down and keep it safe.</translation>
+    </message>
+    <message>
+        <source>Welcome to Fieldapp</source>
+        <translation>Welcome to Fieldapp</translation>
+    </message>
+    <message>
+        <source>Fieldapp is locked</source>
+        <translation>Fieldapp is locked</translation>
+    </message>
+    <message>
+        <source>Choose a passphrase to protect the household data on this laptop. Everything is stored encrypted; nobody can read it without the passphrase.</source>
+        <translation>Choose a passphrase to protect the household data on this laptop. Everything is stored encrypted; nobody can read it without the passphrase.</translation>
+    </message>
+    <message>
+        <source>Enter your passphrase to open the household data.</source>
+        <translation>Enter your passphrase to open the household data.</translation>
+    </message>
+    <message>
+        <source>Create and open</source>
+        <translation>Create and open</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>too short (at least 8 characters)</source>
+        <translation>too short (at least 8 characters)</translation>
+    </message>
+    <message>
+        <source>weak</source>
+        <translation>weak</translation>
+    </message>
+    <message>
+        <source>fair</source>
+        <translation>fair</translation>
+    </message>
+    <message>
+        <source>good</source>
+        <translation>good</translation>
+    </message>
+    <message>
+        <source>strong</source>
+        <translation>strong</translation>
+    </message>
+    <message>
+        <source>Strength: %1</source>
+        <translation>Strength: %1</translation>
+    </message>
+    <message>
+        <source>Use at least 8 characters; a short sentence is easy to remember.</source>
+        <translation>Use at least 8 characters; a short sentence is easy to remember.</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ. Type the same passphrase twice.</source>
+        <translation>The two passphrases differ. Type the same passphrase twice.</translation>
+    </message>
+    <message>
+        <source>Enter the passphrase.</source>
+        <translation>Enter the passphrase.</translation>
+    </message>
+</context>
+<context>
+    <name>VisitForm</name>
+    <message>
+        <source>Live verdict</source>
+        <translation>Live verdict</translation>
+    </message>
+    <message>
+        <source>Previous section</source>
+        <translation>Previous section</translation>
+    </message>
+    <message>
+        <source>Next section</source>
+        <translation>Next section</translation>
+    </message>
+    <message>
+        <source>Discard draft</source>
+        <translation>Discard draft</translation>
+    </message>
+    <message>
+        <source>Finalise visit…</source>
+        <translation>Finalise visit…</translation>
+    </message>
+    <message>
+        <source>No visit in progress</source>
+        <translation>No visit in progress</translation>
+    </message>
+    <message>
+        <source>Open a household and press “New visit”.</source>
+        <translation>Open a household and press “New visit”.</translation>
+    </message>
+    <message>
+        <source>Visit: %1</source>
+        <translation>Visit: %1</translation>
+    </message>
+    <message>
+        <source>Draft resumed</source>
+        <translation>Draft resumed</translation>
+    </message>
+    <message>
+        <source>Add another</source>
+        <translation>Add another</translation>
+    </message>
+    <message>
+        <source>Draft saved %1</source>
+        <translation>Draft saved %1</translation>
+    </message>
+    <message>
+        <source>Card scan recorded</source>
+        <translation>Card scan recorded</translation>
+    </message>
+    <message>
+        <source>%1 to fix, %2 to check</source>
+        <translation>%1 to fix, %2 to check</translation>
+    </message>
+    <message>
+        <source>Answers incomplete</source>
+        <translation>Answers incomplete</translation>
+    </message>
+    <message>
+        <source>Overall: %1</source>
+        <translation>Overall: %1</translation>
+    </message>
+    <message>
+        <source>Visit not complete</source>
+        <translation>Visit not complete</translation>
+    </message>
+    <message>
+        <source>%1 answers need fixing before the visit can be finalised.
+First: %2</source>
+        <translation>%1 answers need fixing before the visit can be finalised.
+First: %2</translation>
+    </message>
+    <message>
+        <source>Problems that will be added to the ledger:</source>
+        <translation>Problems that will be added to the ledger:</translation>
+    </message>
+    <message>
+        <source>%1 answers to double-check (they do not block).</source>
+        <translation>%1 answers to double-check (they do not block).</translation>
+    </message>
+    <message>
+        <source>A finalised visit can no longer be changed.</source>
+        <translation>A finalised visit can no longer be changed.</translation>
+    </message>
+    <message>
+        <source>Finalise visit</source>
+        <translation>Finalise visit</translation>
+    </message>
+    <message>
+        <source>Finalise</source>
+        <translation>Finalise</translation>
+    </message>
+    <message>
+        <source>Throw away this unfinished visit?</source>
+        <translation>Throw away this unfinished visit?</translation>
+    </message>
+</context>
+</TS>

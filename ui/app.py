@@ -1,0 +1,83 @@
+"""Entry point of the desktop app: ``fieldapp gui`` calls :func:`run_gui`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from ui import i18n
+from ui.autolock import IdleLock
+from ui.errors import install_excepthook, set_language
+from ui.main_window import MainWindow
+from ui.session import Session
+
+STYLE = """
+QLabel#hint { color: #555555; }
+QGroupBox { font-weight: bold; }
+QGroupBox QLabel, QGroupBox QLineEdit, QGroupBox QComboBox, QGroupBox QCheckBox { font-weight: normal; }
+QWidget#figure { background: #f3f6fa; border-radius: 6px; }
+QTabBar::tab { padding: 6px 14px; }
+"""
+
+
+def make_app(lang: str, text_pt: int | None = None) -> QApplication:
+    """The QApplication with a CJK-capable font, our style and translations."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QApplication(sys.argv[:1] or ["fieldapp"])
+    app.setOrganizationName("Fieldapp")
+    app.setApplicationName("Fieldapp")
+    font = QFont(app.font())
+    try:
+        from ui.cards_render import cjk_font_family
+
+        font.setFamilies([cjk_font_family(), *font.families()])
+    except Exception:  # noqa: BLE001 - no CJK font: Qt falls back as best it can
+        pass
+    if text_pt:
+        font.setPointSize(text_pt)
+    app.setFont(font)
+    app.setStyleSheet(STYLE)
+    return app
+
+
+def settings() -> QSettings:
+    return QSettings("Fieldapp", "Fieldapp")
+
+
+def run_gui(home: Path, screenshot_dir: str | None = None, lang: str | None = None,
+            passphrase_hint: str | None = None) -> int:
+    """Open the desktop app on ``home``; with ``screenshot_dir``, render every screen to PNG and exit."""
+    # A missing lrelease must not stop the app: the shipped .qm files are used.
+    with contextlib.suppress(Exception):
+        i18n.build_translations()
+    if screenshot_dir:
+        from ui.screenshots import render_all
+
+        return render_all(Path(home), Path(screenshot_dir), [i18n.normalise_lang(lang)] if lang else list(i18n.LANGS))
+    s = settings()
+    lang = i18n.normalise_lang(lang or str(s.value("ui/language", "") or os.environ.get("FIELDAPP_LANG", "") or i18n.DEFAULT_LANG))
+    app = make_app(lang, int(s.value("ui/text_size", 11)))
+    translators = i18n.install(app, lang)
+    set_language(lang)
+    install_excepthook()
+    session = Session(Path(home), lang, s)
+    idle = IdleLock(float(s.value("security/autolock_minutes", 10)))
+    window = MainWindow(session, idle=idle)
+    app.installEventFilter(idle)
+    app.installEventFilter(window.scanner)
+    if passphrase_hint:
+        window.unlock.pass_edit.setText(passphrase_hint)
+    window.resize(1366, 768)
+    window.show()
+    code = app.exec()
+    i18n.uninstall(app, translators)
+    return int(code)

@@ -1,0 +1,104 @@
+"""Photos of a visit: chosen from a file and stored encrypted in the store
+(``add_attachment``); thumbnails decoded in memory, never written to disk.
+Webcam capture needs QtMultimedia, which PySide6-Essentials does not ship."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.errors import FieldappError
+from ui.errors import show_error
+from ui.session import Session
+
+MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+
+def webcam_available() -> bool:
+    try:
+        import PySide6.QtMultimedia  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class PhotoStrip(QGroupBox):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Photos"))
+        self.session = session
+        self.hid: str | None = None
+        self.visit_id: str | None = None
+        lay = QVBoxLayout(self)
+        self.grid = QGridLayout()
+        lay.addLayout(self.grid)
+        self.add_button = QPushButton(self.tr("Add photo from file…"))
+        self.add_button.setAutoDefault(False)
+        self.add_button.clicked.connect(self.choose)
+        lay.addWidget(self.add_button)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setObjectName("hint")
+        if not webcam_available():
+            self.note.setText(self.tr("Camera capture is not available in this installation; add photos from a file."))
+        lay.addWidget(self.note)
+        self.thumbs: list[QLabel] = []
+        self.ensure_visit: Callable[[], str | None] | None = None
+
+    def set_visit(self, hid: str | None, visit_id: str | None) -> None:
+        self.hid, self.visit_id = hid, visit_id
+        self.add_button.setEnabled(hid is not None)
+        self.reload()
+
+    def reload(self) -> None:
+        for t in self.thumbs:
+            t.deleteLater()
+        self.thumbs = []
+        if not self.visit_id or self.session.app is None:
+            return
+        vid = self.visit_id
+        items = self.session.call(lambda a: a.attachments(visit_id=vid))
+        for i, item in enumerate(items):
+            pix = QPixmap()
+            pix.loadFromData(item["data"])
+            lab = QLabel()
+            lab.setPixmap(pix.scaled(72, 72, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+            lab.setToolTip((item.get("created_at") or "")[:16])
+            self.grid.addWidget(lab, i // 3, i % 3)
+            self.thumbs.append(lab)
+
+    def choose(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose photos"), "",
+                                                self.tr("Images (*.jpg *.jpeg *.png *.webp)"))
+        for f in files:
+            self.add_file(Path(f))
+
+    def add_file(self, path: Path) -> str | None:
+        hid = self.hid
+        if hid is None:
+            return None
+        data = path.read_bytes()
+        mime = MIME.get(path.suffix.lower(), "application/octet-stream")
+        vid = self.visit_id
+        if vid is None and self.ensure_visit is not None:
+            vid = self.ensure_visit()  # the form saves its draft first, so the photo joins that visit
+            self.visit_id = vid
+        try:
+            aid = self.session.call(lambda a: a.add_attachment(hid, data, visit_id=vid, mime=mime))
+        except FieldappError as exc:
+            show_error(self, exc)
+            return None
+        self.reload()
+        return str(aid)
