@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import PASS
 
 pytestmark = pytest.mark.skipif(

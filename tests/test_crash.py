@@ -11,7 +11,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import PASS
 
 WRITER = r"""
@@ -35,9 +34,10 @@ ROUNDS = int(os.environ.get("FIELDAPP_CRASH_ROUNDS", "25"))
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_sigkill_during_saves(home):
+    from conftest import household_input
+
     from fieldapp.services import Fieldapp
     from fieldapp.store import Store
-    from conftest import household_input
 
     s = Store.create(home, PASS)
     hid = Fieldapp(s).add_household(household_input())
