@@ -57,7 +57,7 @@ def test_household_model_20k_and_100k_qt_calls(qapp):
     index = {r["id"]: r["head_name"] for r in rows}
     model = HouseholdTableModel("zh")
     model.set_rows(rows)
-    proxy = HouseholdFilterProxy(lambda q, c: [h for h in c if q in index[h]])
+    proxy = HouseholdFilterProxy(lambda q, c: [h for h in (index if c is None else c) if q in index[h]])
     proxy.setSourceModel(model)
     proxy.set_filter(HouseholdFilter(search="户主1", overdue=True, open_problems=True))
     assert 0 < proxy.rowCount() < 20_000

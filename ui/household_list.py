@@ -217,7 +217,7 @@ class HouseholdListTab(QWidget):
         if self.loading:
             return
         self.count.setText(self.tr("%1 of %2 households").replace("%1", str(self.proxy.rowCount()))
-                           .replace("%2", str(self.model.rowCount())))
+                           .replace("%2", str(len(self.model.all_rows))))
 
     # ----- actions -----------------------------------------------------------------
     def selected_ids(self) -> list[str]:
