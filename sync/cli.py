@@ -1,0 +1,224 @@
+"""Sync commands of the ``fieldapp`` CLI (CLI.md): enroll, sync, export-bundle,
+import-bundle, relay, serve, admin. Heavy libraries (httpx, fastapi,
+sqlalchemy, uvicorn) are imported inside the commands only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fieldapp.errors import InputRefused
+
+EXIT_OK, EXIT_REFUSED = 0, 1
+
+
+def _lang() -> str:
+    from fieldapp.cli import lang
+
+    return lang()
+
+
+def _say(res: dict[str, Any]) -> str:
+    return str(res.get("reason_zh") if _lang() == "zh" else res.get("reason")) or ""
+
+
+# ----- laptop -------------------------------------------------------------------------------
+def cmd_enroll(ctx: Any) -> int:
+    from sync.client import enroll
+
+    app = ctx.app()
+    doc = enroll(app, ctx.args.server, ctx.args.code, ctx.args.fingerprint)
+    ctx.out(doc, f"enrolled with county {doc['county']} for villages {', '.join(doc['villages'])}")
+    return EXIT_OK
+
+
+def cmd_sync(ctx: Any) -> int:
+    import sys
+
+    from sync.client import sync
+
+    app = ctx.app()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not ctx.json and sys.stderr.isatty():
+            sys.stderr.write(f"\r{stage} {done}/{total}")
+            sys.stderr.flush()
+
+    doc = sync(app, batch_bytes=ctx.args.batch_bytes, progress=progress)
+    ctx.out(doc, f"sent {doc['pushed']} (acked up to {doc['acked_seq']}), received {doc['pulled']}; "
+                 f"{doc['outbox_pending']} waiting")
+    return EXIT_OK
+
+
+def cmd_export_bundle(ctx: Any) -> int:
+    from sync.device import export_uplink
+
+    app = ctx.app()
+    path, n = export_uplink(app, Path(ctx.args.to))
+    ctx.out({"path": str(path), "ops": n}, str(path))
+    return EXIT_OK
+
+
+def cmd_import_bundle(ctx: Any) -> int:
+    from sync.bundle import read_file
+    from sync.device import import_downlink
+
+    app = ctx.app()
+    res = import_downlink(app, read_file(Path(ctx.args.file)))
+    text = _say(res) if res["status"] != "imported" else f"imported {res['applied']} changes; acked up to {res['acked_seq']}"
+    ctx.out(res, text)
+    return EXIT_OK
+
+
+def cmd_relay(ctx: Any) -> int:
+    from sync.client import relay, upload_ok
+
+    pem = None
+    if ctx.args.cert:
+        pem = Path(ctx.args.cert).read_text()
+    doc = relay(ctx.args.server, Path(ctx.args.usb), pem)
+
+    def text() -> str:
+        lines = [f"{r['file']}: {r['status']} {_say(r)}".rstrip() for r in doc["uploaded"]]
+        lines += [f"downlink: {p}" for p in doc["downlinks"]]
+        return "\n".join(lines) or "no bundles found"
+
+    ctx.out(doc, text)
+    return EXIT_OK if upload_ok(doc["uploaded"]) else EXIT_REFUSED
+
+
+# ----- county server ------------------------------------------------------------------------
+def _data(ctx: Any) -> Path:
+    return Path(ctx.args.data or os.environ.get("FIELDAPP_SERVER_DATA") or "county-data")
+
+
+def _county(ctx: Any) -> Any:
+    from sync.server.county import County
+
+    return County(_data(ctx), ctx.args.db, getattr(ctx.args, "county", None))
+
+
+def cmd_serve(ctx: Any) -> int:
+    from sync.server.app import serve
+
+    serve(str(_data(ctx)), ctx.args.db, ctx.args.host, ctx.args.port, ctx.args.county, ctx.args.tls_cert,
+          ctx.args.tls_key)
+    return EXIT_OK
+
+
+def cmd_admin_enroll_code(ctx: Any) -> int:
+    c = _county(ctx)
+    try:
+        code = c.create_enroll_code(ctx.args.village, ctx.args.cadre)
+    finally:
+        c.close()
+    ctx.out({"code": code, "villages": ctx.args.village, "cadre": ctx.args.cadre}, code)
+    return EXIT_OK
+
+
+def cmd_admin_devices(ctx: Any) -> int:
+    c = _county(ctx)
+    try:
+        rows = c.devices()
+    finally:
+        c.close()
+    ctx.out(rows, lambda: "\n".join(f"{d['device_id']}\t{d['status']}\t{d['cadre']}\t{','.join(d['villages'])}\t"
+                                    f"acked {d['acked_seq']}" for d in rows) or "no devices")
+    return EXIT_OK
+
+
+def cmd_admin_revoke(ctx: Any) -> int:
+    c = _county(ctx)
+    try:
+        doc = c.revoke(ctx.args.device_id)
+    finally:
+        c.close()
+    ctx.out(doc, f"revoked {doc['device_id']}")
+    return EXIT_OK
+
+
+def cmd_admin_import_bundle(ctx: Any) -> int:
+    from sync.bundle import read_file
+
+    c = _county(ctx)
+    try:
+        res = c.import_bundle(read_file(Path(ctx.args.file)))
+    finally:
+        c.close()
+    if res["status"] == "quarantined":
+        raise InputRefused(res["reason"], res["reason_zh"], code="clock_ahead")
+    text = _say(res) if res["status"] != "imported" else f"imported {res['stored']} changes from {res['device_id']}"
+    ctx.out(res, text)
+    return EXIT_OK
+
+
+def cmd_admin_stats(ctx: Any) -> int:
+    c = _county(ctx)
+    try:
+        doc = c.stats()
+    finally:
+        c.close()
+    ctx.out(doc, lambda: "\n".join(f"{k}: {v}" for k, v in doc.items()))
+    return EXIT_OK
+
+
+def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add the sync commands to the ``fieldapp`` parser."""
+    s = add("enroll", cmd_enroll, "enroll this laptop with the county server (one-time code)")
+    s.add_argument("--server", required=True, metavar="URL")
+    s.add_argument("--code", required=True, metavar="CODE")
+    s.add_argument("--fingerprint", metavar="SHA256", help="expected server certificate fingerprint (https)")
+    s = add("sync", cmd_sync, "push the outbox and pull the villages' changes over the network now")
+    s.add_argument("--batch-bytes", type=int, default=256 * 1024, help=argparse.SUPPRESS)
+    s = add("export-bundle", cmd_export_bundle, "write an uplink bundle onto a USB folder; prints its path")
+    s.add_argument("--to", required=True, metavar="DIR")
+    s = add("import-bundle", cmd_import_bundle, "import a downlink bundle from the county")
+    s.add_argument("file", metavar="FILE")
+    s = add("relay", cmd_relay, "township office: upload the stick's bundles, write back each device's downlink")
+    s.add_argument("--server", required=True, metavar="URL")
+    s.add_argument("--usb", required=True, metavar="DIR")
+    s.add_argument("--cert", metavar="PEM", help="the county server's certificate to pin (https)")
+
+    def server_opts(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", metavar="URL", help="sqlite:///path (default: county.db in --data) or postgresql://...")
+        p.add_argument("--data", metavar="DIR", help="county keys and default database (default: ./county-data)")
+        p.add_argument("--county", metavar="CODE", help="6-digit county code (first start only)")
+
+    s = add("serve", cmd_serve, "run the county server")
+    server_opts(s)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8470)
+    s.add_argument("--tls-cert", metavar="PEM")
+    s.add_argument("--tls-key", metavar="PEM")
+
+    admin: argparse.ArgumentParser = add("admin", lambda c: _usage(admin), "county administration (works on the database directly)")
+    server_opts(admin)
+    sub_admin = admin.add_subparsers(dest="admin_cmd", metavar="ACTION")
+
+    def admin_add(name: str, fn: Callable[[Any], int], text: str) -> argparse.ArgumentParser:
+        p = add(name, fn, text, sub_admin)
+        for action in admin._actions:
+            if action.dest in ("db", "data", "county"):
+                p.add_argument(*action.option_strings, dest=action.dest, default=argparse.SUPPRESS, help=action.help)
+        return p
+
+    s = admin_add("enroll-code", cmd_admin_enroll_code, "create a one-time enrollment code; prints it")
+    s.add_argument("--village", action="append", required=True, metavar="CODE")
+    s.add_argument("--cadre", required=True, metavar="NAME")
+    admin_add("devices", cmd_admin_devices, "list enrolled devices")
+    s = admin_add("revoke", cmd_admin_revoke, "revoke a device")
+    s.add_argument("device_id", metavar="DEVICE_ID")
+    s = admin_add("import-bundle", cmd_admin_import_bundle, "import an uplink bundle straight from a USB stick")
+    s.add_argument("file", metavar="FILE")
+    admin_add("stats", cmd_admin_stats, "counts: households, members, visits, ops, devices, conflicts, quarantined")
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    import sys
+
+    parser.print_usage(sys.stderr)
+    return 2

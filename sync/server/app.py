@@ -1,0 +1,228 @@
+"""The county server's HTTP API (FastAPI). Every request body is validated by a
+Pydantic model; every refusal is a 4xx with a reason (docs/sync-protocol.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from fieldapp.errors import FieldappError
+from fieldapp.merge import Op
+from sync import bundle as bf
+from sync.server.county import County, Refused
+
+MAX_PUSH_BYTES = 32 * 1024 * 1024
+MAX_BUNDLE_BYTES = 512 * 1024 * 1024
+MAX_OPS = 50_000
+Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class OpModel(BaseModel):
+    """One op, as it travels (fieldapp.merge.Op)."""
+
+    model_config = ConfigDict(extra="forbid")
+    op_id: Id
+    device_id: Id
+    device_seq: int = Field(ge=1, le=2**53)
+    hlc: str = Field(pattern=r"^[0-9]{13}-[0-9]{6}$")
+    entity: Literal["household", "member", "visit", "problem", "measure", "attachment"]
+    entity_id: Id
+    field: str = Field(min_length=1, max_length=64)
+    value: Any = None
+    supersedes: list[Id] = Field(default_factory=list, max_length=1000)
+    county: str = Field(max_length=12)
+    schema_version: int = Field(default=1, ge=1, le=10_000)
+    author: str = Field(default="", max_length=200)
+
+    def to_op(self) -> Op:
+        return Op.from_json(self.model_dump())
+
+
+class EnrollRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=4, max_length=32)
+    device_id: Id
+    sign_public: Hex64
+    box_public: Hex64
+    recovery_wrap: dict[str, str] | None = None
+
+
+class CountyInfo(BaseModel):
+    county: str
+    county_sign_public: str
+    county_box_public: str
+    recovery_public: str
+    key_id: str
+
+
+class EnrollResponse(CountyInfo):
+    card_key: str
+    villages: list[str]
+    cadre: str
+    device_id: str
+
+
+class PushRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ops: list[OpModel] = Field(max_length=MAX_OPS)
+
+
+class PushResponse(BaseModel):
+    acked_seq: int
+    stored: int
+    duplicates: int
+    quarantined: int = 0
+    reason: str = ""
+    reason_zh: str = ""
+
+
+class PullResponse(BaseModel):
+    ops: list[dict[str, Any]]
+    cursor: int
+    more: bool
+    acked_seq: int
+
+
+class BundleResult(BaseModel):
+    status: Literal["imported", "already_imported", "quarantined"]
+    device_id: str
+    ops: int
+    stored: int
+    acked_seq: int
+    reason: str = ""
+    reason_zh: str = ""
+
+
+class DeviceKey(BaseModel):
+    device_id: str
+    sign_public: str
+    status: str
+    revoked_at: str | None = None
+
+
+class Problem(BaseModel):
+    code: str
+    reason: str
+    reason_zh: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    s: {"model": Problem} for s in (400, 401, 403, 404, 409, 413, 422)
+}
+
+
+def _problem(status: int, code: str, en: str, zh: str) -> JSONResponse:
+    return JSONResponse({"code": code, "reason": en, "reason_zh": zh}, status_code=status)
+
+
+def create_app(county: County) -> FastAPI:
+    """The FastAPI app over one :class:`County`."""
+    app = FastAPI(title="Fieldapp county server", version="1", description="Sync API of the county server.")
+    app.state.county = county
+
+    @app.exception_handler(Refused)
+    async def _refused(_req: Request, exc: Refused) -> JSONResponse:
+        return _problem(exc.status, exc.code, exc.en, exc.zh)
+
+    @app.exception_handler(FieldappError)
+    async def _refused_other(_req: Request, exc: FieldappError) -> JSONResponse:
+        return _problem(422, exc.code, exc.en, exc.zh)
+
+    async def authenticate(request: Request, device: str, ts: str, nonce: str, sig: str) -> Any:
+        body = await request.body()
+        return await run_in_threadpool(county.authenticate, device, ts, nonce, sig, request.method,
+                                       request.url.path, body)
+
+    @app.get("/api/v1/info", response_model=CountyInfo)
+    def info() -> dict[str, Any]:
+        """The county's public keys (for enrollment and relays)."""
+        return county.keys.public()
+
+    @app.post("/api/v1/enroll", response_model=EnrollResponse, responses=ERRORS)
+    def enroll(req: EnrollRequest) -> dict[str, Any]:
+        """Enroll a laptop with a one-time code; returns county keys, card key and assignments."""
+        return county.enroll(req.code, req.device_id, req.sign_public, req.box_public, req.recovery_wrap)
+
+    @app.post("/api/v1/push", response_model=PushResponse, responses=ERRORS)
+    async def push(
+        request: Request,
+        req: PushRequest,
+        x_fieldapp_device: Annotated[str, Header(max_length=64)],
+        x_fieldapp_time: Annotated[str, Header(max_length=20)],
+        x_fieldapp_nonce: Annotated[str, Header(max_length=64)],
+        x_fieldapp_signature: Annotated[str, Header(max_length=200)],
+    ) -> Any:
+        """Store a batch of the device's own ops; the answer acks the highest contiguous seq stored."""
+        if int(request.headers.get("content-length") or 0) > MAX_PUSH_BYTES:
+            return _problem(413, "too_large", "the batch is too large; send smaller batches", "批次过大；请分批上传")
+        await authenticate(request, x_fieldapp_device, x_fieldapp_time, x_fieldapp_nonce, x_fieldapp_signature)
+        ops = [m.to_op() for m in req.ops]
+        return await run_in_threadpool(county.push, x_fieldapp_device, ops)
+
+    @app.get("/api/v1/pull", response_model=PullResponse, responses=ERRORS)
+    async def pull(
+        request: Request,
+        x_fieldapp_device: Annotated[str, Header(max_length=64)],
+        x_fieldapp_time: Annotated[str, Header(max_length=20)],
+        x_fieldapp_nonce: Annotated[str, Header(max_length=64)],
+        x_fieldapp_signature: Annotated[str, Header(max_length=200)],
+        cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    ) -> Any:
+        """Ops of the device's villages after ``cursor`` (other devices' ops only)."""
+        await authenticate(request, x_fieldapp_device, x_fieldapp_time, x_fieldapp_nonce, x_fieldapp_signature)
+        return await run_in_threadpool(county.pull, x_fieldapp_device, cursor, limit)
+
+    @app.post(
+        "/api/v1/bundles",
+        response_model=BundleResult,
+        responses=ERRORS,
+        openapi_extra={"requestBody": {"required": True, "content": {
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}},
+    )
+    async def upload_bundle(request: Request) -> Any:
+        """Import an uplink bundle (relay or admin upload); the bundle's own signatures authenticate it."""
+        if int(request.headers.get("content-length") or 0) > MAX_BUNDLE_BYTES:
+            return _problem(413, "too_large", "the bundle is too large", "数据包过大")
+        data = await request.body()
+        try:
+            return await run_in_threadpool(county.import_bundle, data)
+        except bf.BundleRefused as exc:
+            return _problem(422, exc.code, exc.en, exc.zh)
+
+    @app.get("/api/v1/devices", response_model=list[DeviceKey])
+    def devices() -> Any:
+        """Enrolled devices' public signing keys and status (for relays checking bundles)."""
+        return county.public_devices()
+
+    @app.get(
+        "/api/v1/devices/{device_id}/downlink",
+        responses={**ERRORS, 200: {"content": {"application/octet-stream": {}}}},
+        response_class=Response,
+    )
+    def downlink(device_id: Annotated[str, Field(max_length=64)]) -> Response:
+        """The device's latest downlink bundle (sealed to the device; a relay cannot read it)."""
+        return Response(county.downlink(device_id), media_type="application/octet-stream")
+
+    @app.exception_handler(ValidationError)
+    async def _invalid(_req: Request, exc: ValidationError) -> JSONResponse:
+        return _problem(422, "invalid", str(exc).splitlines()[0], "请求格式错误")
+
+    return app
+
+
+def serve(data: str, db: str | None, host: str, port: int, county: str | None = None,
+          tls_cert: str | None = None, tls_key: str | None = None) -> None:
+    """Run the county server with uvicorn (blocks)."""
+    import uvicorn
+
+    c = County(Path(data), db, county)
+    app = create_app(c)
+    uvicorn.run(app, host=host, port=port, log_level="warning", ssl_certfile=tls_cert, ssl_keyfile=tls_key)
