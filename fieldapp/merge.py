@@ -45,13 +45,19 @@ class Op:
         return (self.hlc, self.device_id)
 
     def content_digest(self) -> str:
+        """SHA-256 over what the op says (not who or when); memoised, ops are immutable."""
+        cached = self.__dict__.get("_digest")
+        if cached is not None:
+            return str(cached)
         body = json.dumps(
             [self.entity, self.entity_id, self.field, self.value, sorted(self.supersedes)],
             sort_keys=True,
             ensure_ascii=False,
             separators=(",", ":"),
         )
-        return hashlib.sha256(body.encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        self.__dict__["_digest"] = digest  # frozen dataclass: bypass __setattr__ for the memo
+        return digest
 
     def to_json(self) -> dict[str, Any]:
         return {
