@@ -246,13 +246,24 @@ def _with_query(sign: Callable[[str, str, bytes], dict[str, str]], _params: dict
 
 
 def sync(app: Any, batch_bytes: int = BATCH_BYTES, progress: Progress | None = None,
-         retries: int = RETRIES) -> dict[str, Any]:
-    """Push, then pull; returns counts and the acked seq."""
+         retries: int = RETRIES, *, wrap_http: Callable[[httpx.Client], Any] | None = None,
+         cancelled: Callable[[], bool] | None = None) -> dict[str, Any]:
+    """Push, then pull; returns counts and the acked seq.
+
+    ``wrap_http`` lets a caller (the GUI) interpose on each request, e.g. to check
+    for cancel and release its store lock while waiting on the network;
+    ``cancelled`` is checked between push and pull.
+    """
+    from fieldapp.errors import Cancelled
+
     store: Store = app.store
     dv.require_enrolled(store)
     url = store.meta("server_url") or ""
-    with make_http(url, store.meta(dv.CERT_PEM)) as http:
+    with make_http(url, store.meta(dv.CERT_PEM)) as raw_http:
+        http = wrap_http(raw_http) if wrap_http is not None else raw_http
         pushed = push(app, http, batch_bytes, progress, retries)
+        if cancelled is not None and cancelled():
+            raise Cancelled("sync cancelled")
         pulled = pull(app, http, progress, retries)
     store.set_meta("last_sync", utc_now())
     return {**pushed, **pulled, "outbox_pending": len(outbox(store))}

@@ -60,8 +60,9 @@ def is_enrolled(store: Store) -> bool:
 def require_enrolled(store: Store) -> None:
     if not is_enrolled(store):
         raise InputRefused(
-            "this laptop is not enrolled with a county server yet; run 'fieldapp enroll --server URL --code CODE'",
-            "本机尚未在县服务器登记；请先运行 fieldapp enroll --server 地址 --code 登记码",
+            "this laptop is not enrolled with a county server yet: enroll it first with the one-time code from county IT"
+            " (Sync panel, or 'fieldapp enroll --server URL --code CODE')",
+            "本机尚未在县服务器入网登记：请先用县里信息员给的登记码登记（同步页面，或 fieldapp enroll --server 地址 --code 登记码）",
         )
 
 

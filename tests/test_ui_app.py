@@ -323,3 +323,65 @@ def test_screenshots_both_languages(tmp_path, qapp):
             img = QImage(str(out / f"{name}_{lang}.png"))
             assert not img.isNull(), (name, lang)
             assert (img.width(), img.height()) == (1366, 768), (name, lang)
+
+
+def test_autolock_closes_every_open_dialog(make_window, home, qapp, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+    from ui.edit_dialog import EditDialog
+
+    app, hid = _seed(home)
+    clock = Clock()
+    win = make_window(home, clock)
+    _unlock(win, app)
+    win.open_household(hid)
+    seen: dict[str, object] = {}
+
+    def nested_box() -> None:
+        # a confirmation on top of the edit dialog, as the finalise summary is
+        seen["edit"] = [w for w in QApplication.topLevelWidgets() if isinstance(w, EditDialog) and w.isVisible()]
+        QTimer.singleShot(50, fire)
+        seen["box"] = QMessageBox.question(win, "x", "张三 13800000001")
+
+    def fire() -> None:
+        seen["open"] = [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+        clock.t += 11 * 60
+        seen["fired"] = win.idle.check()
+
+    QTimer.singleShot(50, nested_box)
+    win.household.edit_household()  # blocks in exec() until the lock closes it
+    assert seen["fired"] and len(seen["edit"]) == 1 and len(seen["open"]) == 2
+    assert seen["box"] != QMessageBox.StandardButton.Yes
+    assert not win.session.is_open and win.stack.currentWidget() is win.unlock
+    assert [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()] == []
+    assert win.household.hid is None and app.store.conn is None
+    assert win.households.model.rowCount() == 0 and win.household.members_model.rowCount() == 0
+
+
+def test_language_switch_retranslates_without_restart(make_window, home, qapp, qtbot):
+    from ui import i18n
+
+    app, hid = _seed(home)
+    win = make_window(home)
+    _unlock(win, app)
+    win.open_household(hid)
+    win.tabs.setCurrentWidget(win.settings_tab)
+    old_tabs = win.tabs
+    try:
+        win.settings_tab.language.setCurrentIndex(win.settings_tab.language.findData("zh_CN"))
+        qtbot.waitUntil(lambda: win.tabs is not old_tabs, timeout=5000)
+        assert win.tabs.tabText(0) == "户列表" and win.tabs.tabText(5) == "同步与备份"
+        assert win.session.lang == "zh_CN" and win.settings_tab.language.currentData() == "zh_CN"
+        assert win.household.hid == hid and win.tabs.currentWidget() is win.settings_tab
+        assert win.status.sync.sync_button.text() == "立即同步"
+        assert win.session.settings.value("ui/language") == "zh_CN"
+        zh_tabs = win.tabs
+        win.settings_tab.language.setCurrentIndex(win.settings_tab.language.findData("en"))
+        qtbot.waitUntil(lambda: win.tabs is not zh_tabs, timeout=5000)
+        assert win.tabs.tabText(0) == "Households" and win.household.hid == hid
+        win.lock()
+        assert win.stack.currentWidget() is win.unlock
+    finally:
+        i18n.uninstall(qapp, win.translators)
+        set_language("en")

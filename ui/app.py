@@ -72,6 +72,7 @@ def run_gui(home: Path, screenshot_dir: str | None = None, lang: str | None = No
     session = Session(Path(home), lang, s)
     idle = IdleLock(float(s.value("security/autolock_minutes", 10)))
     window = MainWindow(session, idle=idle)
+    window.translators = translators
     app.installEventFilter(idle)
     app.installEventFilter(window.scanner)
     if passphrase_hint:
@@ -79,5 +80,5 @@ def run_gui(home: Path, screenshot_dir: str | None = None, lang: str | None = No
     window.resize(1366, 768)
     window.show()
     code = app.exec()
-    i18n.uninstall(app, translators)
+    i18n.uninstall(app, window.translators)
     return int(code)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp import overview
 from ui.cards_render import a4_card_rects, paint_card, render_cards_pdf
+from ui.dialogs import save_file
 from ui.errors import show_error
 from ui.session import Session
 
@@ -127,7 +127,7 @@ class CardsDialog(QDialog):
 
     def save_pdf(self, path: str | None = None) -> Any:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save cards"), "cards.pdf", "PDF (*.pdf)")
+            path = save_file(self, self.tr("Save cards"), "cards.pdf", "PDF (*.pdf)")
         if not path:
             return None
         cards = self._issue()

@@ -35,6 +35,7 @@ class HouseholdListTab(QWidget):
 
     household_activated = Signal(str)
     cards_requested = Signal(list)
+    camera_requested = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,10 +100,13 @@ class HouseholdListTab(QWidget):
         self.cards_button = QPushButton(self.tr("Print cards for selection…"))
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.cards_button)
+        self.camera_button = QPushButton(self.tr("Scan card with camera…"))
+        buttons.addWidget(self.camera_button)
         buttons.addStretch(1)
         lay.addLayout(buttons)
         self.open_button.clicked.connect(self._open_current)
         self.cards_button.clicked.connect(lambda: self.cards_requested.emit(self.selected_ids()))
+        self.camera_button.clicked.connect(self.camera_requested.emit)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSize
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QTranslator
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -11,12 +11,17 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QTabWidget,
+    QToolButton,
 )
 
 from fieldapp.services import Fieldapp
+from ui import i18n
 from ui.autolock import IdleLock
+from ui.camera_scan import CameraScanDialog
 from ui.cards_dialog import CardsDialog
 from ui.conflicts_tab import ConflictsTab
+from ui.dialogs import close_all_dialogs
+from ui.errors import set_language
 from ui.household_list import HouseholdListTab
 from ui.household_page import HouseholdPage
 from ui.overview_tab import OverviewTab
@@ -34,10 +39,43 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session, idle: IdleLock | None = None, scanner: ScannerFilter | None = None) -> None:
         super().__init__()
         self.session = session
-        self.setWindowTitle(self.tr("Fieldapp — household visits"))
+        self.translators: list[QTranslator] = []  # set by run_gui; replaced on a language switch
         self.setMinimumSize(MIN_SIZE)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
+        self.status_label = QLabel()
+        self.statusBar().addWidget(self.status_label, 1)
+        self.idle = idle or IdleLock(float(session.settings.value("security/autolock_minutes", 10)), parent=self)
+        self.scanner = scanner or ScannerFilter(parent=self)
+        self.lock_action = QAction(self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        self.addAction(self.lock_action)
+        find_action = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find_action.triggered.connect(self.focus_search)
+        self.addAction(find_action)
+        self.camera_action = QAction(self)
+        self.camera_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.camera_action.triggered.connect(self.open_camera_scan)
+        self.addAction(self.camera_action)
+        self.unlock: UnlockPage
+        self.tabs: QTabWidget
+        self._build()
+        session.locked.connect(self.on_locked)
+        session.changed.connect(self.on_changed)
+        self.idle.idle.connect(self.lock)
+        self.scanner.scanned.connect(self.on_scan)
+        self.show_unlock()
+        geo = session.settings.value("window/geometry")
+        if isinstance(geo, QByteArray):
+            self.restoreGeometry(geo)
+
+    def _build(self) -> None:
+        """Make the unlock page and every tab in the current language (again on a language switch)."""
+        session = self.session
+        self.setWindowTitle(self.tr("Fieldapp — household visits"))
+        self.lock_action.setText(self.tr("Lock now"))
+        self.camera_action.setText(self.tr("Scan card with camera…"))
         self.unlock = UnlockPage(session.home, session.worker)
         self.stack.addWidget(self.unlock)
         self.tabs = QTabWidget()
@@ -56,40 +94,27 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.conflicts, self.tr("Conflicts"))
         self.tabs.addTab(self.status, self.tr("Sync and backup"))
         self.tabs.addTab(self.settings_tab, self.tr("Settings"))
+        camera = QToolButton()
+        camera.setDefaultAction(self.camera_action)
+        camera.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        camera.setAutoRaise(True)
+        self.tabs.setCornerWidget(camera, Qt.Corner.TopRightCorner)
         self.stack.addWidget(self.tabs)
-        self.status_label = QLabel()
-        self.statusBar().addWidget(self.status_label, 1)
-
-        self.idle = idle or IdleLock(float(session.settings.value("security/autolock_minutes", 10)), parent=self)
-        self.scanner = scanner or ScannerFilter(parent=self)
-        lock_action = QAction(self.tr("Lock now"), self)
-        lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        lock_action.triggered.connect(self.lock)
-        self.addAction(lock_action)
-        find_action = QAction(self, shortcut=QKeySequence.StandardKey.Find)
-        find_action.triggered.connect(self.focus_search)
-        self.addAction(find_action)
 
         self.unlock.opened.connect(self.on_opened)
-        session.locked.connect(self.on_locked)
-        session.changed.connect(self.on_changed)
-        self.idle.idle.connect(self.lock)
-        self.scanner.scanned.connect(self.on_scan)
         self.households.household_activated.connect(self.open_household)
         self.households.cards_requested.connect(self.open_cards)
+        self.households.camera_requested.connect(self.open_camera_scan)
         self.household.start_visit.connect(self.start_visit)
         self.household.print_card.connect(self.open_cards)
         self.visit.finalised.connect(lambda hid, vid: self.open_household(hid))
         self.visit.closed.connect(self.open_household)
         self.status.conflicts_requested.connect(lambda: self.tabs.setCurrentWidget(self.conflicts))
+        self.status.sync.synced.connect(lambda: self.households.reload())
         self.settings_tab.autolock_changed.connect(self.idle.set_minutes)
         self.settings_tab.text_size_changed.connect(self.set_text_size)
         self.settings_tab.language_changed.connect(self.on_language)
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.show_unlock()
-        geo = session.settings.value("window/geometry")
-        if isinstance(geo, QByteArray):
-            self.restoreGeometry(geo)
 
     # ----- lock / unlock ------------------------------------------------------------
     def show_unlock(self) -> None:
@@ -110,17 +135,18 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         if self.session.is_open:
+            self.status.sync.cancel()  # a sync stops at its next request instead of holding the lock up
+            close_all_dialogs()
             self.session.lock_now()
 
     def on_locked(self) -> None:
         """Hide all data: every screen is emptied and the unlock page shown."""
         self.idle.disarm()
+        close_all_dialogs()  # edit, problem, cards, file, finalise and camera dialogs: nothing stays on screen
         for w in (self.households, self.overview, self.conflicts, self.status, self.settings_tab):
             w.clear()
         self.household.set_empty()
         self.visit.set_empty()
-        for dlg in self.findChildren(CardsDialog):
-            dlg.reject()
         self.status_label.clear()
         self.show_unlock()
 
@@ -148,6 +174,16 @@ class MainWindow(QMainWindow):
     def open_cards(self, ids: list[str]) -> None:
         dlg = CardsDialog(self.session, ids, self)
         dlg.exec()
+
+    def open_camera_scan(self) -> CameraScanDialog | None:
+        """The webcam scan dialog; a payload it reads goes to :meth:`on_scan` like a USB scanner's."""
+        if not self.session.is_open:
+            return None
+        dlg = CameraScanDialog(self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.scanned.connect(self.on_scan)
+        dlg.open()
+        return dlg
 
     def on_scan(self, payload: str) -> None:
         if not self.session.is_open:
@@ -196,7 +232,44 @@ class MainWindow(QMainWindow):
             app.setFont(f)
 
     def on_language(self, lang: str) -> None:
-        QMessageBox.information(self, self.tr("Language"), self.tr("The new language is used from the next start."))
+        # Deferred: the signal comes from the settings tab, which the switch replaces.
+        QTimer.singleShot(0, lambda: self.switch_language(lang))
+
+    def switch_language(self, lang: str) -> None:
+        """Retranslate without a restart: new translators, then every screen rebuilt in place,
+        keeping the open household, the visit (its draft is saved first) and the current tab."""
+        lang = i18n.normalise_lang(lang)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            i18n.uninstall(app, self.translators)
+            self.translators = i18n.install(app, lang)
+        self.session.lang = lang
+        set_language(lang)
+        was_open = self.session.is_open
+        tab = self.tabs.currentIndex()
+        hid, visit_hid = self.household.hid, self.visit.hid
+        query = self.households.search.text()
+        if visit_hid:
+            self.visit.autosave()
+        for w in (self.unlock, self.tabs):
+            self.stack.removeWidget(w)
+            w.hide()
+            w.deleteLater()
+        self._build()
+        if not was_open:
+            self.show_unlock()
+            return
+        self.stack.setCurrentWidget(self.tabs)
+        self.households.search.setText(query)
+        self.households.reload()
+        if hid:
+            self.household.show_household(hid)
+        if visit_hid:
+            self.visit.start(visit_hid)
+        self.tabs.setCurrentIndex(tab)
+        self._tab_changed(tab)
+        actor = self.session.app.actor if self.session.app is not None else ""
+        self.status_label.setText(self.tr("Signed in as %1").replace("%1", actor or "—"))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.session.settings.setValue("window/geometry", self.saveGeometry())

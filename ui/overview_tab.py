@@ -9,7 +9,6 @@ from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -23,6 +22,7 @@ from fieldapp.codes import label
 from fieldapp.rules import INDICATORS
 from ui.badges import VERDICT_COLOURS
 from ui.bar_chart import BarChart, Segment, paint_bars
+from ui.dialogs import save_file
 from ui.session import Session
 
 AGE_COLOURS = {"le7": "#90caf9", "le30": "#42a5f5", "le90": "#ef6c00", "gt90": "#c62828"}
@@ -158,7 +158,7 @@ class OverviewTab(QWidget):
 
     def save_pdf(self, path: str | None = None) -> str | None:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save summary"), "village-overview.pdf", "PDF (*.pdf)")
+            path = save_file(self, self.tr("Save summary"), "village-overview.pdf", "PDF (*.pdf)")
         if not path:
             return None
         printer = self._printer()

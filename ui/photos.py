@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QLabel,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.errors import FieldappError
+from ui.dialogs import open_files
 from ui.errors import show_error
 from ui.session import Session
 
@@ -80,8 +80,7 @@ class PhotoStrip(QGroupBox):
             self.thumbs.append(lab)
 
     def choose(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose photos"), "",
-                                                self.tr("Images (*.jpg *.jpeg *.png *.webp)"))
+        files = open_files(self, self.tr("Choose photos"), "", self.tr("Images (*.jpg *.jpeg *.png *.webp)"))
         for f in files:
             self.add_file(Path(f))
 

@@ -50,6 +50,25 @@ def _make_conflict(app: Fieldapp) -> None:
         app._commit_search_keys()
 
 
+def _demo_enrollment(app: Fieldapp) -> None:
+    """Demo only: enrolled with a made-up county key pair, so the sync panel shows a working laptop."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from sync import bundle as bf
+    from sync import device as dv
+
+    if dv.is_enrolled(app.store):
+        return
+    villages = sorted({r["village_code"] for r in app.household_rows() if r.get("village_code")})[:3]
+    doc = {"county": app.card_county(), "card_key": app.store.meta("card_key") or "",
+           "county_sign_public": bf.raw_public(Ed25519PrivateKey.generate()).hex(),
+           "county_box_public": bf.raw_public(X25519PrivateKey.generate()).hex(),
+           "villages": villages, "cadre": app.actor or ""}
+    dv.save_enrollment(app.store, doc, "https://county.example.gov.cn:8470")
+    app.store.set_meta("last_sync", "2026-05-04T08:30:12Z")
+
+
 def render_all(home: Path, out: Path, langs: list[str]) -> int:
     from fieldapp.demo import build_demo
     from ui.app import make_app
@@ -82,6 +101,7 @@ def render_all(home: Path, out: Path, langs: list[str]) -> int:
             fa = Fieldapp(Store.open(home, passphrase))
             if demo:
                 _make_conflict(fa)
+                _demo_enrollment(fa)
             win.on_opened(fa)
             session.worker.wait()
             win.households.table.resizeColumnsToContents()
@@ -103,6 +123,10 @@ def render_all(home: Path, out: Path, langs: list[str]) -> int:
                               ("settings", win.settings_tab)):
                 win.tabs.setCurrentWidget(tab)
                 session.worker.wait()
+                if tab is win.status and demo:
+                    # a real USB export, so the panel shows its result and the "not delivery" note
+                    win.status.sync.export_usb(str(settings_file.parent / "USB" / "FIELDAPP"))
+                    session.worker.wait()
                 _grab(win, out / f"{name}_{lang}.png")
             dlg = CardsDialog(session, [r["id"] for r in rows[:8]], win)
             dlg.resize(*SIZE)

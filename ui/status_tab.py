@@ -1,15 +1,14 @@
-"""同步与备份: the laptop's state from ``status()`` (pending changes, last sync,
-conflicts), and backup to / restore from a folder, in the worker with progress."""
+"""同步与备份: the sync panel (:mod:`ui.sync_panel`), this laptop's identity, and
+backup to / restore from a folder, in the worker with progress."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -23,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp import maintenance
+from ui.dialogs import existing_dir, open_file
 from ui.errors import show_error
 from ui.session import Session
+from ui.sync_panel import SyncPanel
 
 
 class StatusTab(QWidget):
@@ -34,33 +35,31 @@ class StatusTab(QWidget):
         super().__init__(parent)
         self.session = session
         lay = QVBoxLayout(self)
+        self.sync = SyncPanel(session)
+        self.sync.conflicts_requested.connect(self.conflicts_requested.emit)
+        lay.addWidget(self.sync)
+
         box = QGroupBox(self.tr("This laptop"))
-        form = QFormLayout(box)
+        grid = QGridLayout(box)
         self.fields: dict[str, QLabel] = {}
-        for key, text in (("households", self.tr("Households")), ("outbox_pending", self.tr("Changes waiting to be sent")),
-                          ("last_sync", self.tr("Last synchronisation")), ("server", self.tr("County server")),
-                          ("conflicts", self.tr("Conflicts to review")), ("enrolled", self.tr("Enrolled with the county")),
-                          ("county", self.tr("County code")), ("device_id", self.tr("Device")),
-                          ("schema_version", self.tr("Data format version"))):
+        for i, (key, text) in enumerate((("households", self.tr("Households")), ("device_id", self.tr("Device")),
+                                         ("schema_version", self.tr("Data format version")))):
             lab = QLabel()
             lab.setObjectName(f"status_{key}")
-            form.addRow(text, lab)
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(QLabel(text), 0, 2 * i)
+            lab.setContentsMargins(0, 0, 24, 0)
+            grid.addWidget(lab, 0, 2 * i + 1)
             self.fields[key] = lab
+        grid.setColumnStretch(6, 1)
         lay.addWidget(box)
-        self.conflicts_button = QPushButton(self.tr("Review conflicts"))
-        self.conflicts_button.clicked.connect(self.conflicts_requested.emit)
-        sync_note = QLabel(self.tr("Synchronisation with the county server and USB exchange are started from the "
-                                   "command line for now (fieldapp sync, fieldapp export / import)."))
-        sync_note.setWordWrap(True)
-        sync_note.setObjectName("hint")
-        lay.addWidget(sync_note)
-        lay.addWidget(self.conflicts_button)
 
         bbox = QGroupBox(self.tr("Backup"))
         bl = QVBoxLayout(bbox)
         hint = QLabel(self.tr("A backup is an encrypted copy of everything on this laptop. Keep it on a USB stick "
                               "in a safe place; it opens only with your passphrase."))
         hint.setWordWrap(True)
+        hint.setObjectName("hint")
         bl.addWidget(hint)
         row = QHBoxLayout()
         self.folder = QLineEdit()
@@ -85,29 +84,27 @@ class StatusTab(QWidget):
         self.backup_button.clicked.connect(lambda: self.backup())
         self.restore_button.clicked.connect(self.restore)
 
+    @property
+    def conflicts_button(self) -> QPushButton:
+        return self.sync.conflicts_button
+
     def reload(self) -> None:
         if self.session.app is None:
             return
-        st = self.session.call(lambda a: a.status())
-        yes, no = self.tr("yes"), self.tr("no")
+        self.sync.reload()
+        st = self.sync.state
         for key, lab in self.fields.items():
             v = st.get(key)
-            if isinstance(v, bool):
-                v = yes if v else no
-            if key == "last_sync" and not v:
-                v = self.tr("never")
-            if key == "server" and not v:
-                v = self.tr("not set (see Settings)")
             lab.setText(str(v if v not in (None, "") else "—"))
-        self.conflicts_button.setEnabled(bool(st.get("conflicts")))
 
     def clear(self) -> None:
+        self.sync.clear()
         for lab in self.fields.values():
             lab.clear()
         self.result.clear()
 
     def _browse(self) -> None:
-        d = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder"))
+        d = existing_dir(self, self.tr("Choose a folder"))
         if d:
             self.folder.setText(d)
 
@@ -136,7 +133,7 @@ class StatusTab(QWidget):
         show_error(self, exc, tb)
 
     def restore(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a backup"), self.folder.text(), "Fieldapp (*.fab)")
+        path = open_file(self, self.tr("Choose a backup"), self.folder.text(), "Fieldapp (*.fab)")
         if not path:
             return
         if QMessageBox.warning(self, self.tr("Restore"), self.tr("Restoring replaces the data on this laptop with the "

@@ -1,5 +1,45 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en">
+<context>
+    <name>CameraScanDialog</name>
+    <message>
+        <source>Scan card with camera</source>
+        <translation>Scan card with camera</translation>
+    </message>
+    <message>
+        <source>Or paste / type the code printed under the QR code (FV1…)</source>
+        <translation>Or paste / type the code printed under the QR code (FV1…)</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>The camera cannot be used: this copy of Fieldapp was installed without camera support.</source>
+        <translation>The camera cannot be used: this copy of Fieldapp was installed without camera support.</translation>
+    </message>
+    <message>
+        <source>No camera was found on this laptop.</source>
+        <translation>No camera was found on this laptop.</translation>
+    </message>
+    <message>
+        <source>The camera could not be started.</source>
+        <translation>The camera could not be started.</translation>
+    </message>
+    <message>
+        <source>Hold the card&apos;s QR code in front of the camera.</source>
+        <translation>Hold the card&apos;s QR code in front of the camera.</translation>
+    </message>
+    <message>
+        <source>Paste or type the card code below instead, or use the USB barcode scanner.</source>
+        <translation>Paste or type the card code below instead, or use the USB barcode scanner.</translation>
+    </message>
+    <message>
+        <source>That is not a visit card code. It starts with FV1 and is printed under the QR code.</source>
+        <translation>That is not a visit card code. It starts with FV1 and is printed under the QR code.</translation>
+    </message>
+</context>
 <context>
     <name>CardsDialog</name>
     <message>
@@ -123,6 +163,49 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>EnrollDialog</name>
+    <message>
+        <source>Enroll this laptop</source>
+        <translation>Enroll this laptop</translation>
+    </message>
+    <message>
+        <source>County IT gives you the server address and a one-time enrollment code. The laptop must be online for this step.</source>
+        <translation>County IT gives you the server address and a one-time enrollment code. The laptop must be online for this step.</translation>
+    </message>
+    <message>
+        <source>e.g. ABCD-EFGH-JKLM</source>
+        <translation>e.g. ABCD-EFGH-JKLM</translation>
+    </message>
+    <message>
+        <source>optional, from county IT</source>
+        <translation>optional, from county IT</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>Enrollment code</source>
+        <translation>Enrollment code</translation>
+    </message>
+    <message>
+        <source>Certificate fingerprint</source>
+        <translation>Certificate fingerprint</translation>
+    </message>
+    <message>
+        <source>Enroll</source>
+        <translation>Enroll</translation>
+    </message>
+    <message>
+        <source>The address must start with https://</source>
+        <translation>The address must start with https://</translation>
+    </message>
+    <message>
+        <source>Enter the enrollment code.</source>
+        <translation>Enter the enrollment code.</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Fieldapp</source>
@@ -173,6 +256,10 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Print cards for selection…</source>
         <translation>Print cards for selection…</translation>
+    </message>
+    <message>
+        <source>Scan card with camera…</source>
+        <translation>Scan card with camera…</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -428,6 +515,10 @@ Please copy the details and send them to county IT support.</translation>
         <translation>Fieldapp — household visits</translation>
     </message>
     <message>
+        <source>Scan card with camera…</source>
+        <translation>Scan card with camera…</translation>
+    </message>
+    <message>
         <source>Households</source>
         <translation>Households</translation>
     </message>
@@ -474,14 +565,6 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Card not accepted</source>
         <translation>Card not accepted</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>Language</translation>
-    </message>
-    <message>
-        <source>The new language is used from the next start.</source>
-        <translation>The new language is used from the next start.</translation>
     </message>
 </context>
 <context>
@@ -811,44 +894,12 @@ Please copy the details and send them to county IT support.</translation>
         <translation>Households</translation>
     </message>
     <message>
-        <source>Changes waiting to be sent</source>
-        <translation>Changes waiting to be sent</translation>
-    </message>
-    <message>
-        <source>Last synchronisation</source>
-        <translation>Last synchronisation</translation>
-    </message>
-    <message>
-        <source>County server</source>
-        <translation>County server</translation>
-    </message>
-    <message>
-        <source>Conflicts to review</source>
-        <translation>Conflicts to review</translation>
-    </message>
-    <message>
-        <source>Enrolled with the county</source>
-        <translation>Enrolled with the county</translation>
-    </message>
-    <message>
-        <source>County code</source>
-        <translation>County code</translation>
-    </message>
-    <message>
         <source>Device</source>
         <translation>Device</translation>
     </message>
     <message>
         <source>Data format version</source>
         <translation>Data format version</translation>
-    </message>
-    <message>
-        <source>Review conflicts</source>
-        <translation>Review conflicts</translation>
-    </message>
-    <message>
-        <source>Synchronisation with the county server and USB exchange are started from the command line for now (fieldapp sync, fieldapp export / import).</source>
-        <translation>Synchronisation with the county server and USB exchange are started from the command line for now (fieldapp sync, fieldapp export / import).</translation>
     </message>
     <message>
         <source>Backup</source>
@@ -873,22 +924,6 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Restore from backup…</source>
         <translation>Restore from backup…</translation>
-    </message>
-    <message>
-        <source>yes</source>
-        <translation>yes</translation>
-    </message>
-    <message>
-        <source>no</source>
-        <translation>no</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>never</translation>
-    </message>
-    <message>
-        <source>not set (see Settings)</source>
-        <translation>not set (see Settings)</translation>
     </message>
     <message>
         <source>Choose a folder</source>
@@ -921,6 +956,133 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Restored. Unlock to continue.</source>
         <translation>Restored. Unlock to continue.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <source>Synchronisation with the county</source>
+        <translation>Synchronisation with the county</translation>
+    </message>
+    <message>
+        <source>Last synchronisation</source>
+        <translation>Last synchronisation</translation>
+    </message>
+    <message>
+        <source>Enrolled server</source>
+        <translation>Enrolled server</translation>
+    </message>
+    <message>
+        <source>Villages</source>
+        <translation>Villages</translation>
+    </message>
+    <message>
+        <source>Changes waiting to be sent</source>
+        <translation>Changes waiting to be sent</translation>
+    </message>
+    <message>
+        <source>Conflicts waiting for review</source>
+        <translation>Conflicts waiting for review</translation>
+    </message>
+    <message>
+        <source>Review conflicts</source>
+        <translation>Review conflicts</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>Export to USB…</source>
+        <translation>Export to USB…</translation>
+    </message>
+    <message>
+        <source>Import from USB…</source>
+        <translation>Import from USB…</translation>
+    </message>
+    <message>
+        <source>Enroll with the county…</source>
+        <translation>Enroll with the county…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Exporting to USB is not delivery: the changes stay in &quot;waiting to be sent&quot; until the county acknowledges them (after the next sync, or when you import the county&apos;s reply bundle from the stick).</source>
+        <translation>Exporting to USB is not delivery: the changes stay in &quot;waiting to be sent&quot; until the county acknowledges them (after the next sync, or when you import the county&apos;s reply bundle from the stick).</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>(county %1)</source>
+        <translation>(county %1)</translation>
+    </message>
+    <message>
+        <source>not enrolled yet</source>
+        <translation>not enrolled yet</translation>
+    </message>
+    <message>
+        <source>Enroll this laptop with the county first.</source>
+        <translation>Enroll this laptop with the county first.</translation>
+    </message>
+    <message>
+        <source>Cancelled. Nothing was lost; what the county already acknowledged stays acknowledged.</source>
+        <translation>Cancelled. Nothing was lost; what the county already acknowledged stays acknowledged.</translation>
+    </message>
+    <message>
+        <source>Sending changes… %1 of %2</source>
+        <translation>Sending changes… %1 of %2</translation>
+    </message>
+    <message>
+        <source>Receiving changes… %1</source>
+        <translation>Receiving changes… %1</translation>
+    </message>
+    <message>
+        <source>Connecting to the county server…</source>
+        <translation>Connecting to the county server…</translation>
+    </message>
+    <message>
+        <source>Synchronised: sent %1, received %2; %3 waiting to be sent.</source>
+        <translation>Synchronised: sent %1, received %2; %3 waiting to be sent.</translation>
+    </message>
+    <message>
+        <source>Choose the USB stick (or a folder on it)</source>
+        <translation>Choose the USB stick (or a folder on it)</translation>
+    </message>
+    <message>
+        <source>Writing the bundle to %1…</source>
+        <translation>Writing the bundle to %1…</translation>
+    </message>
+    <message>
+        <source>Bundle written: %1 (%2 changes). This is not delivery yet: take the stick to the township office; the changes stay waiting until the county acknowledges them.</source>
+        <translation>Bundle written: %1 (%2 changes). This is not delivery yet: take the stick to the township office; the changes stay waiting until the county acknowledges them.</translation>
+    </message>
+    <message>
+        <source>Choose the county&apos;s bundle</source>
+        <translation>Choose the county&apos;s bundle</translation>
+    </message>
+    <message>
+        <source>Fieldapp bundles (*.fab);;All files (*)</source>
+        <translation>Fieldapp bundles (*.fab);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>Importing %1…</translation>
+    </message>
+    <message>
+        <source>Imported %1 changes from the county.</source>
+        <translation>Imported %1 changes from the county.</translation>
+    </message>
+    <message>
+        <source>Enrolling with %1…</source>
+        <translation>Enrolling with %1…</translation>
+    </message>
+    <message>
+        <source>Enrolled with county %1 for villages %2.</source>
+        <translation>Enrolled with county %1 for villages %2.</translation>
     </message>
 </context>
 <context>

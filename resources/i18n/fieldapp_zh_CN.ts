@@ -1,5 +1,45 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>CameraScanDialog</name>
+    <message>
+        <source>Scan card with camera</source>
+        <translation>用摄像头扫描卡片</translation>
+    </message>
+    <message>
+        <source>Or paste / type the code printed under the QR code (FV1…)</source>
+        <translation>或粘贴/输入二维码下方印的编码（FV1…）</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>The camera cannot be used: this copy of Fieldapp was installed without camera support.</source>
+        <translation>无法使用摄像头：本机安装的 Fieldapp 不含摄像头功能。</translation>
+    </message>
+    <message>
+        <source>No camera was found on this laptop.</source>
+        <translation>本机没有找到摄像头。</translation>
+    </message>
+    <message>
+        <source>The camera could not be started.</source>
+        <translation>摄像头无法启动。</translation>
+    </message>
+    <message>
+        <source>Hold the card&apos;s QR code in front of the camera.</source>
+        <translation>请把卡片上的二维码对准摄像头。</translation>
+    </message>
+    <message>
+        <source>Paste or type the card code below instead, or use the USB barcode scanner.</source>
+        <translation>请在下方粘贴或输入卡片编码，或使用USB扫码枪。</translation>
+    </message>
+    <message>
+        <source>That is not a visit card code. It starts with FV1 and is printed under the QR code.</source>
+        <translation>这不是走访卡编码。编码以 FV1 开头，印在二维码下方。</translation>
+    </message>
+</context>
 <context>
     <name>CardsDialog</name>
     <message>
@@ -123,6 +163,49 @@ Please copy the details and send them to county IT support.</source>
     </message>
 </context>
 <context>
+    <name>EnrollDialog</name>
+    <message>
+        <source>Enroll this laptop</source>
+        <translation>本机入网登记</translation>
+    </message>
+    <message>
+        <source>County IT gives you the server address and a one-time enrollment code. The laptop must be online for this step.</source>
+        <translation>服务器地址和一次性登记码由县里信息员提供。这一步需要笔记本联网。</translation>
+    </message>
+    <message>
+        <source>e.g. ABCD-EFGH-JKLM</source>
+        <translation>例如 ABCD-EFGH-JKLM</translation>
+    </message>
+    <message>
+        <source>optional, from county IT</source>
+        <translation>可不填，由县里信息员提供</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Enrollment code</source>
+        <translation>登记码</translation>
+    </message>
+    <message>
+        <source>Certificate fingerprint</source>
+        <translation>证书指纹</translation>
+    </message>
+    <message>
+        <source>Enroll</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <source>The address must start with https://</source>
+        <translation>地址必须以 https:// 开头</translation>
+    </message>
+    <message>
+        <source>Enter the enrollment code.</source>
+        <translation>请输入登记码。</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Fieldapp</source>
@@ -173,6 +256,10 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Print cards for selection…</source>
         <translation>为选中的户打印明白卡…</translation>
+    </message>
+    <message>
+        <source>Scan card with camera…</source>
+        <translation>摄像头扫卡…</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -428,6 +515,10 @@ Please copy the details and send them to county IT support.</source>
         <translation>Fieldapp — 入户走访</translation>
     </message>
     <message>
+        <source>Scan card with camera…</source>
+        <translation>摄像头扫卡…</translation>
+    </message>
+    <message>
         <source>Households</source>
         <translation>户列表</translation>
     </message>
@@ -474,14 +565,6 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Card not accepted</source>
         <translation>明白卡无法识别</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>界面语言</translation>
-    </message>
-    <message>
-        <source>The new language is used from the next start.</source>
-        <translation>新的界面语言将在下次启动时生效。</translation>
     </message>
 </context>
 <context>
@@ -808,31 +891,7 @@ Please copy the details and send them to county IT support.</source>
     </message>
     <message>
         <source>Households</source>
-        <translation>户列表</translation>
-    </message>
-    <message>
-        <source>Changes waiting to be sent</source>
-        <translation>待上传的修改</translation>
-    </message>
-    <message>
-        <source>Last synchronisation</source>
-        <translation>上次同步</translation>
-    </message>
-    <message>
-        <source>County server</source>
-        <translation>县级服务器</translation>
-    </message>
-    <message>
-        <source>Conflicts to review</source>
-        <translation>待处理的冲突</translation>
-    </message>
-    <message>
-        <source>Enrolled with the county</source>
-        <translation>已在县里登记</translation>
-    </message>
-    <message>
-        <source>County code</source>
-        <translation>县（区）代码</translation>
+        <translation>户数</translation>
     </message>
     <message>
         <source>Device</source>
@@ -841,14 +900,6 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Data format version</source>
         <translation>数据格式版本</translation>
-    </message>
-    <message>
-        <source>Review conflicts</source>
-        <translation>处理冲突</translation>
-    </message>
-    <message>
-        <source>Synchronisation with the county server and USB exchange are started from the command line for now (fieldapp sync, fieldapp export / import).</source>
-        <translation>与县级服务器同步、U盘交换数据，目前请在命令行中进行（fieldapp sync、fieldapp export / import）。</translation>
     </message>
     <message>
         <source>Backup</source>
@@ -873,22 +924,6 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Restore from backup…</source>
         <translation>从备份恢复…</translation>
-    </message>
-    <message>
-        <source>yes</source>
-        <translation>是</translation>
-    </message>
-    <message>
-        <source>no</source>
-        <translation>否</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>从未</translation>
-    </message>
-    <message>
-        <source>not set (see Settings)</source>
-        <translation>未设置（见“设置”）</translation>
     </message>
     <message>
         <source>Choose a folder</source>
@@ -921,6 +956,133 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Restored. Unlock to continue.</source>
         <translation>已恢复。请输入口令继续。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <source>Synchronisation with the county</source>
+        <translation>与县里同步</translation>
+    </message>
+    <message>
+        <source>Last synchronisation</source>
+        <translation>上次同步</translation>
+    </message>
+    <message>
+        <source>Enrolled server</source>
+        <translation>登记的服务器</translation>
+    </message>
+    <message>
+        <source>Villages</source>
+        <translation>负责的村</translation>
+    </message>
+    <message>
+        <source>Changes waiting to be sent</source>
+        <translation>待上传的修改</translation>
+    </message>
+    <message>
+        <source>Conflicts waiting for review</source>
+        <translation>待处理的冲突</translation>
+    </message>
+    <message>
+        <source>Review conflicts</source>
+        <translation>处理冲突</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Export to USB…</source>
+        <translation>导出到U盘…</translation>
+    </message>
+    <message>
+        <source>Import from USB…</source>
+        <translation>从U盘导入…</translation>
+    </message>
+    <message>
+        <source>Enroll with the county…</source>
+        <translation>在县里入网登记…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Exporting to USB is not delivery: the changes stay in &quot;waiting to be sent&quot; until the county acknowledges them (after the next sync, or when you import the county&apos;s reply bundle from the stick).</source>
+        <translation>导出到U盘不等于已上报：县里确认收到之前（下次联网同步后，或从U盘导入县里的回执数据包后），这些修改仍算“待上传”。</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>(county %1)</source>
+        <translation>（县代码 %1）</translation>
+    </message>
+    <message>
+        <source>not enrolled yet</source>
+        <translation>尚未登记</translation>
+    </message>
+    <message>
+        <source>Enroll this laptop with the county first.</source>
+        <translation>请先在县里为本机入网登记。</translation>
+    </message>
+    <message>
+        <source>Cancelled. Nothing was lost; what the county already acknowledged stays acknowledged.</source>
+        <translation>已取消。数据没有丢失；县里已确认收到的部分仍然有效。</translation>
+    </message>
+    <message>
+        <source>Sending changes… %1 of %2</source>
+        <translation>正在上传修改… %1 / %2</translation>
+    </message>
+    <message>
+        <source>Receiving changes… %1</source>
+        <translation>正在接收修改… %1</translation>
+    </message>
+    <message>
+        <source>Connecting to the county server…</source>
+        <translation>正在连接县服务器…</translation>
+    </message>
+    <message>
+        <source>Synchronised: sent %1, received %2; %3 waiting to be sent.</source>
+        <translation>同步完成：上传 %1 条，接收 %2 条；还有 %3 条待上传。</translation>
+    </message>
+    <message>
+        <source>Choose the USB stick (or a folder on it)</source>
+        <translation>选择U盘（或U盘上的文件夹）</translation>
+    </message>
+    <message>
+        <source>Writing the bundle to %1…</source>
+        <translation>正在把数据包写入 %1…</translation>
+    </message>
+    <message>
+        <source>Bundle written: %1 (%2 changes). This is not delivery yet: take the stick to the township office; the changes stay waiting until the county acknowledges them.</source>
+        <translation>数据包已写入：%1（%2 条修改）。这还不算上报：请把U盘交到乡镇办公室；县里确认收到之前，这些修改仍为待上传。</translation>
+    </message>
+    <message>
+        <source>Choose the county&apos;s bundle</source>
+        <translation>选择县里发来的数据包</translation>
+    </message>
+    <message>
+        <source>Fieldapp bundles (*.fab);;All files (*)</source>
+        <translation>Fieldapp 数据包 (*.fab);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+        <source>Imported %1 changes from the county.</source>
+        <translation>已从县里导入 %1 条修改。</translation>
+    </message>
+    <message>
+        <source>Enrolling with %1…</source>
+        <translation>正在向 %1 登记…</translation>
+    </message>
+    <message>
+        <source>Enrolled with county %1 for villages %2.</source>
+        <translation>已在县 %1 登记，负责的村：%2。</translation>
     </message>
 </context>
 <context>
