@@ -858,36 +858,43 @@ class Fieldapp:
         entry = names.get(code) or {}
         return str(entry.get("township", "")) + str(entry.get("village", "")) or code
 
-    def issue_cards(self, household_ids: list[str], lang: str = "zh") -> list[Any]:
-        """Raise each household's card serial (a reprint replaces the old card) and return the card views."""
+    def card_views(self, household_ids: list[str], lang: str = "zh") -> list[Any]:
+        """The cards as they will print next (serial + 1), without issuing them: for a preview."""
         from fieldapp.cards import CardView, make_payload
         from fieldapp.codes import label
 
         county = self.card_county()
         key = self.card_key
         secretary = _loads(self.store.meta("secretary"), {}) or {}
+        views: list[Any] = []
+        for hid in household_ids:
+            rec = self.household_record(hid)
+            serial = int(rec.get("card_serial") or 0) + 1
+            cadre = rec.get("cadre") or {}
+            sec = rec.get("secretary") or secretary
+            category = label("household_type", rec.get("household_type", "ordinary"), lang)
+            if rec.get("monitoring_type") not in (None, "", "none"):
+                category += " · " + label("monitoring_type", rec["monitoring_type"], lang)
+            views.append(CardView(
+                household_id=hid, serial=serial, payload=make_payload(hid, serial, county, key),
+                head_name=rec.get("head_name", ""), village_name=rec.get("village_name") or self.village_name(rec["village_code"]),
+                group=rec.get("group", ""), category=category,
+                cadre_name=str(cadre.get("name", "")), cadre_phone=str(cadre.get("phone", "")),
+                secretary_name=str(sec.get("name", "")), secretary_phone=str(sec.get("phone", "")),
+                county_name=str(rec.get("county_name", "")),
+            ))
+        return views
+
+    def issue_cards(self, household_ids: list[str], lang: str = "zh") -> list[Any]:
+        """Raise each household's card serial (a reprint replaces the old card) and return the card views."""
         now = utc_now()
         views: list[Any] = []
 
         def do() -> None:
-            for hid in household_ids:
-                rec = self.household_record(hid)
-                serial = int(rec.get("card_serial") or 0) + 1
-                self.ops.set_field("household", hid, "card_serial", serial, self.actor)
-                self.ops.set_field("household", hid, "card_printed_at", now, self.actor)
-                cadre = rec.get("cadre") or {}
-                sec = rec.get("secretary") or secretary
-                category = label("household_type", rec.get("household_type", "ordinary"), lang)
-                if rec.get("monitoring_type") not in (None, "", "none"):
-                    category += " · " + label("monitoring_type", rec["monitoring_type"], lang)
-                views.append(CardView(
-                    household_id=hid, serial=serial, payload=make_payload(hid, serial, county, key),
-                    head_name=rec.get("head_name", ""), village_name=rec.get("village_name") or self.village_name(rec["village_code"]),
-                    group=rec.get("group", ""), category=category,
-                    cadre_name=str(cadre.get("name", "")), cadre_phone=str(cadre.get("phone", "")),
-                    secretary_name=str(sec.get("name", "")), secretary_phone=str(sec.get("phone", "")),
-                    county_name=str(rec.get("county_name", "")),
-                ))
+            views.extend(self.card_views(household_ids, lang))
+            for v in views:
+                self.ops.set_field("household", v.household_id, "card_serial", v.serial, self.actor)
+                self.ops.set_field("household", v.household_id, "card_printed_at", now, self.actor)
 
         self._write(do)
         return views

@@ -168,27 +168,10 @@ class CardsDialog(QDialog):
         dlg.exec()
 
     def _preview_cards(self) -> list[Any]:
-        """Card views without raising serials: the payload shown is not yet valid."""
-        from fieldapp.cards import CardView
-        from fieldapp.codes import label
-
+        """The cards exactly as they will print next (serial + 1); nothing is issued by a preview."""
+        ids = self.chosen()
         lang = self.session.short_lang
-        ids = set(self.chosen())
-        out = []
-        for r in self.rows:
-            if r["id"] not in ids:
-                continue
-            rec = self.session.call(lambda a, h=r["id"]: a.household_record(h))
-            cadre = rec.get("cadre") or {}
-            sec = rec.get("secretary") or {}
-            out.append(CardView(household_id=r["id"], serial=int(r["card_serial"] or 0) + 1,
-                                payload="FV1:PREVIEW", head_name=r["head_name"],
-                                village_name=rec.get("village_name") or "", group=r["group"],
-                                category=label("household_type", r["household_type"], lang),
-                                cadre_name=str(cadre.get("name", "")), cadre_phone=str(cadre.get("phone", "")),
-                                secretary_name=str(sec.get("name", "")), secretary_phone=str(sec.get("phone", "")),
-                                county_name=str(rec.get("county_name", ""))))
-        return out
+        return list(self.session.call(lambda a: a.card_views(ids, lang)))
 
     def print_cards(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -147,7 +147,11 @@ def ensure_qt_app() -> QGuiApplication:
         and not os.environ.get("WAYLAND_DISPLAY")
     ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _app = QGuiApplication(sys.argv[:1] or ["fieldapp"])
+    # A QApplication (not just a QGuiApplication), so that widgets can still be made
+    # later in the same process (the GUI, print dialogs, tests).
+    from PySide6.QtWidgets import QApplication
+
+    _app = QApplication(sys.argv[:1] or ["fieldapp"])
     return _app
 
 
