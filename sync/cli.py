@@ -166,6 +166,94 @@ def cmd_admin_stats(ctx: Any) -> int:
     return EXIT_OK
 
 
+def cmd_admin_create_account(ctx: Any) -> int:
+    import getpass
+    import sys
+
+    from sync.server.accounts import create_account
+
+    password = os.environ.get("FIELDAPP_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise InputRefused("set FIELDAPP_ADMIN_PASSWORD or run in a terminal to be asked for the password",
+                               "请设置 FIELDAPP_ADMIN_PASSWORD，或在终端中运行以输入密码")
+        password = getpass.getpass("password / 密码: ")
+        if getpass.getpass("again / 再输一次: ") != password:
+            raise InputRefused("the two passwords differ", "两次输入的密码不一致")
+    c = _county(ctx)
+    try:
+        acc = create_account(c.engine, c.county, ctx.args.user, password, ctx.args.role, ctx.args.township)
+    finally:
+        c.close()
+    doc = {"username": acc.username, "role": acc.role, "township": acc.township}
+    ctx.out(doc, f"account {acc.username} ({acc.role}{' ' + acc.township if acc.township else ''}) is ready")
+    return EXIT_OK
+
+
+def cmd_admin_import_roster(ctx: Any) -> int:
+    import sys
+
+    from sync.server.roster import import_roster
+
+    data = Path(ctx.args.file).read_bytes()
+    c = _county(ctx)
+    try:
+        res = import_roster(c, data, actor=f"cli:{_os_user()}", skip_errors=ctx.args.skip_errors)
+    finally:
+        c.close()
+    zh = _lang() == "zh"
+    lines = [f"row {e['row']} {e['column']} '{e['value']}': {e['reason_zh'] if zh else e['reason']}"
+             f"{' (warning)' if e['severity'] != 'error' else ''}" for e in res["errors"]]
+    p = res["plan"]
+    if res["imported"]:
+        lines.append(f"imported: {p['households_new']} new households, {p['households_updated']} updated; "
+                     f"{p['members_new']} new members, {p['members_updated']} updated; {p['rows_skipped']} rows skipped")
+    if not res["imported"]:
+        if ctx.json:
+            ctx.out(res, "")
+        else:
+            sys.stdout.write("\n".join(lines) + "\n")
+        raise InputRefused(f"{res['error_rows']} row(s) have errors; nothing was written (fix them, or --skip-errors)",
+                           f"{res['error_rows']}行有错误，未写入任何数据（请修改，或使用 --skip-errors）",
+                           code="roster_errors")
+    ctx.out(res, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_admin_export(ctx: Any) -> int:
+    from sync.server.accounts import Account
+    from sync.server.exports import export_workbook
+    from sync.server.state import ensure_built
+
+    c = _county(ctx)
+    try:
+        with c._write() as conn:
+            ensure_built(conn)
+        data = export_workbook(c.engine, Account(f"cli:{_os_user()}", "county", None), county=c.county,
+                               village=ctx.args.village)
+    finally:
+        c.close()
+    out = Path(ctx.args.out)
+    tmp = out.with_name(out.name + ".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, out)
+    ctx.out({"path": str(out), "bytes": len(data)}, str(out))
+    return EXIT_OK
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment
+        return "unknown"
+
+
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add the sync commands to the ``fieldapp`` parser."""
     s = add("enroll", cmd_enroll, "enroll this laptop with the county server (one-time code)")
@@ -215,6 +303,18 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     s = admin_add("import-bundle", cmd_admin_import_bundle, "import an uplink bundle straight from a USB stick")
     s.add_argument("file", metavar="FILE")
     admin_add("stats", cmd_admin_stats, "counts: households, members, visits, ops, devices, conflicts, quarantined")
+    s = admin_add("create-account", cmd_admin_create_account,
+                  "create (or reset) a dashboard account; password from FIELDAPP_ADMIN_PASSWORD or a prompt")
+    s.add_argument("--user", required=True, metavar="U")
+    s.add_argument("--role", required=True, choices=["county", "township", "readonly"])
+    s.add_argument("--township", metavar="CODE9", help="9-digit township code (township accounts)")
+    s = admin_add("import-roster", cmd_admin_import_roster,
+                  "load the county's household list from Excel (.xlsx); refuses the whole file if a row has an error")
+    s.add_argument("file", metavar="FILE.xlsx")
+    s.add_argument("--skip-errors", action="store_true", help="import the good rows and leave out the rows with errors")
+    s = admin_add("export", cmd_admin_export, "Excel workbook: households, members, latest verdicts, problems")
+    s.add_argument("--out", required=True, metavar="FILE.xlsx")
+    s.add_argument("--village", metavar="CODE", help="only this village")
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

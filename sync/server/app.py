@@ -215,6 +215,9 @@ def create_app(county: County) -> FastAPI:
     async def _invalid(_req: Request, exc: ValidationError) -> JSONResponse:
         return _problem(422, "invalid", str(exc).splitlines()[0], "请求格式错误")
 
+    from sync.server.dashboard.web import mount
+
+    mount(app, county)
     return app
 
 

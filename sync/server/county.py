@@ -28,6 +28,7 @@ from sync import bundle as bf
 from sync.protocol import request_message
 from sync.server import schema as t
 from sync.server.ingest import OpRefused, advance_high_water, check_ops, days_ahead, ingest
+from sync.server.state import refresh_for_ops
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CLOCK_SKEW_S = 300  # DESIGN §5: request timestamps within ±5 minutes
@@ -323,6 +324,7 @@ class County:
                 return {"acked_seq": dev.hw_seq, "stored": 0, "duplicates": 0, "quarantined": len(ops),
                         "reason": why.en, "reason_zh": why.zh}
             res = ingest(conn, ops)
+            refresh_for_ops(conn, ops)
             for op_id in res.alarms:
                 self._quarantine(conn, "alarm", device_id, "integrity_alarm", f"op {op_id} arrived with different content")
             hw = advance_high_water(conn, device_id, dev.hw_seq)
@@ -368,6 +370,7 @@ class County:
             except OpRefused:
                 raise bf.refuse("damaged") from None
             res = ingest(conn, opened.ops)
+            refresh_for_ops(conn, opened.ops)
             for op_id in res.alarms:
                 self._quarantine(conn, "alarm", device_id, "integrity_alarm", f"op {op_id} arrived with different content")
             hw = advance_high_water(conn, device_id, dev.hw_seq)

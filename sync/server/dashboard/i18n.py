@@ -1,0 +1,81 @@
+"""Labels of the dashboard, Chinese first (DOMAIN §11 glossary), with English."""
+
+from __future__ import annotations
+
+from fieldapp.codes import label
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app": ("防止返贫动态监测 · 县级管理", "Return-to-poverty monitoring · County admin"),
+    "login": ("登录", "Log in"), "logout": ("退出", "Log out"), "username": ("用户名", "User name"),
+    "password": ("密码", "Password"), "bad_login": ("用户名或密码错误", "Wrong user name or password"),
+    "overview": ("总览", "Overview"), "county": ("全县", "County"), "township": ("乡镇", "Township"),
+    "village": ("村", "Village"), "households": ("户数", "Households"), "monitored": ("监测对象", "Monitored"),
+    "members": ("人口", "Members"), "open_problems": ("未销号问题", "Open problems"),
+    "overdue": ("逾期未走访", "Visits overdue"), "conflicts": ("待处理冲突", "Conflicts waiting"),
+    "devices": ("设备", "Devices"), "last_sync": ("最近同步", "Last sync"), "roster": ("花名册导入", "Roster import"),
+    "spot_checks": ("电话抽查", "Spot checks"), "exports": ("导出", "Exports"), "access_log": ("访问日志", "Access log"),
+    "by_category": ("按户类型", "By household category"), "by_monitoring": ("按监测类型", "By monitoring type"),
+    "indicators": ("两不愁三保障及饮水、收入达标率（最近一次走访）",
+                   "Share meeting each indicator (latest visit)"),
+    "indicator": ("指标", "Indicator"), "share": ("达标率", "Share met"), "met": ("达标", "Met"),
+    "not_met": ("未达标", "Not met"), "unknown": ("未知", "Unknown"), "assessed": ("已评定", "Assessed"),
+    "problems_by_age": ("未销号问题（按类型和时长）", "Open problems by type and age"),
+    "lt30": ("30天内", "< 30 days"), "d30_90": ("30–90天", "30–90 days"), "gt90": ("超过90天", "> 90 days"),
+    "total": ("合计", "Total"), "problems_over_time": ("问题台账（近12个月新增与销号）", "Problems over the last 12 months"),
+    "opened": ("新增", "Opened"), "closed": ("销号", "Closed"),
+    "chart_villages": ("各单位户数与监测对象", "Households and monitored households by unit"),
+    "chart_share": ("各单位全部达标户占比", "Share of visited households meeting every indicator"),
+    "all_met": ("全部达标", "All met"), "visited": ("已走访", "Visited"), "name": ("名称", "Name"),
+    "code": ("代码", "Code"), "head": ("户主", "Head"), "group": ("组", "Group"), "phone": ("联系电话", "Phone"),
+    "latest_visit": ("最近走访", "Latest visit"), "overall": ("综合", "Overall"),
+    "household_type": ("户类型", "Category"), "monitoring_type": ("监测类型", "Monitoring type"),
+    "household": ("户", "Household"), "visits": ("走访记录", "Visits"), "problems": ("问题台账", "Problems"),
+    "status": ("状态", "Status"), "relation": ("与户主关系", "Relation"), "id_number": ("身份证号", "ID number"),
+    "sex": ("性别", "Sex"), "birth_date": ("出生日期", "Birth date"), "visitor": ("走访人", "Visitor"),
+    "opened_at": ("发现日期", "Found"), "deadline": ("整改期限", "Deadline"), "reason": ("问题描述", "Description"),
+    "device": ("设备", "Device"), "cadre": ("帮扶责任人/干部", "Cadre"), "villages": ("负责村", "Villages"),
+    "enrolled": ("登记时间", "Enrolled"), "revoke": ("停用", "Revoke"), "revoked": ("已停用", "Revoked"),
+    "active": ("正常", "Active"), "enroll_code": ("生成登记码", "Create enrollment code"),
+    "quarantine": ("隔离的数据包", "Quarantined bundles"), "kind": ("类型", "Kind"), "detail": ("详情", "Detail"),
+    "received": ("接收时间", "Received"), "create": ("生成", "Create"), "code_made": ("一次性登记码", "One-time code"),
+    "upload": ("上传并检查", "Upload and check"), "template": ("下载模板", "Download template"),
+    "file": ("Excel 文件 (.xlsx)", "Excel file (.xlsx)"), "row": ("行", "Row"), "column": ("列", "Column"),
+    "value": ("内容", "Value"), "problem": ("问题", "Problem"),
+    "preview": ("导入预览", "Import preview"), "confirm_import": ("确认导入", "Import now"),
+    "row_errors": ("行有错误，请修改后重新上传；未写入任何数据。", "row(s) have errors; fix them and upload again. Nothing was written."),
+    "rows": ("行", "rows"), "plan_new_hh": ("新增户", "New households"), "plan_upd_hh": ("更新户", "Updated households"),
+    "plan_new_m": ("新增人员", "New members"), "plan_upd_m": ("更新人员", "Updated members"),
+    "imported": ("导入完成", "Imported"), "warnings": ("提示", "Warnings"),
+    "day": ("日期", "Day"), "sample": ("抽查样本", "Sample"), "of_visits": ("当天走访", "visits that day"),
+    "rate": ("抽查比例", "Rate"), "outcome": ("核查结果", "Outcome"), "note": ("说明", "Note"),
+    "save": ("保存", "Save"), "confirmed": ("属实", "Confirmed"), "not_reached": ("未联系上", "Not reached"),
+    "discrepancy": ("不一致", "Discrepancy"), "pending": ("待核查", "Pending"),
+    "discrepancy_report": ("不一致情况报告", "Discrepancy report"), "recorded_by": ("核查人", "Checked by"),
+    "download_xlsx": ("下载 Excel（户、成员、最新评定、问题、抽查结果）",
+                      "Download Excel (households, members, latest verdicts, problems, spot checks)"),
+    "village_pdf": ("打印村情汇总（PDF）", "Printable village summary (PDF)"),
+    "export_note": ("导出文件注明导出人和时间，并记入访问日志。", "Exports are marked with who made them and when, and logged."),
+    "who": ("账号", "Account"), "when": ("时间", "When"), "action": ("操作", "Action"),
+    "forbidden": ("无权查看该范围", "You may not see this area"), "not_found": ("未找到", "Not found"),
+    "readonly_note": ("只读账号不能修改数据", "Read-only accounts cannot change anything"),
+    "generated": ("生成时间", "Generated"), "summary_title": ("村情汇总", "Village summary"),
+    "none": ("无", "None"), "sort": ("排序", "Sort"), "all_visible": ("全部可见范围", "Everything you can see"),
+    "filter_household": ("按户ID筛选", "Filter by household id"), "go": ("查询", "Go"),
+    "personal_note": ("本页含个人信息，查看已记入访问日志。", "This page shows personal data; your view is logged."),
+}
+
+
+def tr(key: str, lang: str) -> str:
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def code_label(list_name: str, code: str | None, lang: str) -> str:
+    if code is None or code == "":
+        return "—"
+    try:
+        return label(list_name, str(code), lang)
+    except KeyError:
+        return str(code)

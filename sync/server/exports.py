@@ -1,0 +1,144 @@
+"""Excel exports of the county's records (households, members, latest verdicts,
+problems, spot checks), each marked with who made it and when, and recorded in
+the access log with the households it holds."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from fieldapp.codes import label
+from fieldapp.store import utc_now
+from sync.server import dash_tables as d
+from sync.server.accounts import Account, log_access
+
+SHEETS = ("说明", "户", "成员", "最新评定", "问题", "抽查结果")
+
+
+def _label(list_name: str, code: Any) -> str:
+    if code is None or code == "":
+        return ""
+    try:
+        return label(list_name, str(code), "zh")
+    except KeyError:
+        return str(code)
+
+
+def export_workbook(engine: Engine, account: Account, *, county: str, village: str | None = None) -> bytes:
+    """The workbook of every household the account may see (or one village); logs the export."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    made_at = utc_now()
+    h, m, p, s, v = d.hh_state.c, d.member_state.c, d.problem_state.c, d.spot_checks.c, d.visit_state.c
+    where = account.village_filter(h.village_code)
+    if village:
+        where = sa.and_(where, h.village_code == village)
+    wb = Workbook()
+    info = wb.active
+    assert info is not None
+    info.title = SHEETS[0]
+    wb.properties.creator = f"Fieldapp county {county}: {account.username}"
+    wb.properties.title = "防止返贫动态监测 导出 / Fieldapp export"
+    with engine.begin() as conn:
+        hh = list(conn.execute(sa.select(d.hh_state).where(where).order_by(h.village_code, h.grp, h.roster_no)))
+        ids = [r.household_id for r in hh]
+        sub = sa.select(h.household_id).where(where)
+        members = list(conn.execute(sa.select(d.member_state, h.roster_no, h.village_code)
+                                    .select_from(d.member_state.join(d.hh_state, m.household_id == h.household_id))
+                                    .where(where).order_by(h.village_code, h.roster_no, m.position)))
+        problems = list(conn.execute(sa.select(d.problem_state).where(p.household_id.in_(sub))
+                                     .order_by(p.village_code, p.opened_at)))
+        checks = list(conn.execute(sa.select(d.spot_checks, v.visited_at, v.visitor)
+                                   .select_from(d.spot_checks.join(d.visit_state, s.visit_id == v.visit_id))
+                                   .where(s.household_id.in_(sub)).order_by(s.day, s.village_code)))
+        log_access(conn, account.username, "export_xlsx", f"village {village}" if village else "all visible", ids)
+    for row in (["导出人 / made by", account.username], ["角色 / role", account.role],
+                ["导出时间 / made at (UTC)", made_at], ["县 / county", county],
+                ["范围 / scope", village or (account.township or county)], ["户数 / households", len(hh)],
+                ["说明", "本文件含个人信息，仅限工作使用；导出已记入访问日志。"]):
+        info.append(row)
+    info.column_dimensions["A"].width = 26
+    info.column_dimensions["B"].width = 48
+
+    def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
+        ws = wb.create_sheet(title)
+        ws.append(header)
+        for c in ws[1]:
+            c.font = Font(bold=True)
+        for r in rows:
+            ws.append(r)
+        for i in range(1, len(header) + 1):
+            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = 16
+        ws.freeze_panes = "A2"
+        ws.oddFooter.center.text = f"{account.username} {made_at}"
+
+    sheet(SHEETS[1], ["户ID", "户编号", "村代码", "组", "户主", "家庭人口数", "联系电话", "家庭住址", "户类型",
+                      "监测对象类别", "状态", "帮扶责任人", "最近走访"],
+          [[r.household_id, r.roster_no or "", r.village_code, r.grp, r.head_name, r.members, r.phone, r.address,
+            _label("household_type", r.household_type), _label("monitoring_type", r.monitoring_type), r.status,
+            r.cadre, r.last_visit_at or ""] for r in hh])
+    sheet(SHEETS[2], ["成员ID", "户ID", "户编号", "村代码", "姓名", "与户主关系", "身份证号", "性别", "出生日期",
+                      "联系电话", "状态"],
+          [[r.member_id, r.household_id, r.roster_no or "", r.village_code, r.name, _label("relation", r.relation),
+            r.id_number, _label("sex", r.sex), r.birth_date or "", r.phone, r.status] for r in members])
+    sheet(SHEETS[3], ["户ID", "户编号", "村代码", "户主", "走访时间", "综合", *[_label("indicator", i) for i in d.INDICATORS]],
+          [[r.household_id, r.roster_no or "", r.village_code, r.head_name, r.last_visit_at or "",
+            _label("verdict", r.overall), *[_label("verdict", getattr(r, f"v_{i}")) for i in d.INDICATORS]]
+           for r in hh if r.last_visit_id])
+    sheet(SHEETS[4], ["问题ID", "户ID", "村代码", "指标", "类别", "来源", "问题描述", "发现日期", "整改期限", "状态",
+                      "销号时间"],
+          [[r.problem_id, r.household_id, r.village_code, _label("indicator", r.indicator),
+            _label("problem_category", r.category), _label("problem_source", r.source), r.reason, r.opened_at,
+            r.deadline or "", _label("problem_status", r.status), r.closed_at or ""] for r in problems])
+    sheet(SHEETS[5], ["日期", "走访ID", "户ID", "村代码", "走访时间", "走访人", "核查结果", "说明", "核查人", "核查时间"],
+          [[r.day, r.visit_id, r.household_id, r.village_code, r.visited_at, r.visitor, outcome_zh(r.outcome),
+            r.note, r.recorded_by or "", r.recorded_at or ""] for r in checks])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def outcome_zh(outcome: str | None) -> str:
+    return {"confirmed": "属实", "not_reached": "未联系上", "discrepancy": "不一致", None: "待核查"}.get(outcome, str(outcome))
+
+
+def json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def village_summary_pdf(html: str) -> bytes:
+    """Print an HTML page to PDF with headless Chromium (Debian's ``chromium``).
+
+    The page holds aggregate numbers only; the temporary folder is private and removed.
+
+    Raises:
+        RuntimeError: Chromium is missing or failed.
+    """
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+    if not Path(exe).exists():
+        raise RuntimeError("chromium is not installed (apt-get install chromium)")
+    with tempfile.TemporaryDirectory(prefix="fieldapp-pdf-") as tmp:
+        src, out = Path(tmp) / "summary.html", Path(tmp) / "summary.pdf"
+        src.write_text(html, "utf-8")
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={Path(tmp) / 'profile'}", "--no-pdf-header-footer",
+               f"--print-to-pdf={out}", src.as_uri()]
+        proc = subprocess.run(cmd, capture_output=True, timeout=90)
+        if not out.exists() or out.stat().st_size == 0:
+            raise RuntimeError(f"chromium could not print the summary: {proc.stderr.decode(errors='replace')[-300:]}")
+        return out.read_bytes()
+
+
+def rows_for(conn: Connection, table: Any) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0)

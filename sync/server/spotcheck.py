@@ -1,0 +1,86 @@
+"""Daily phone spot checks (DOMAIN §10): a random sample, at the policy's
+``spot_check_rate`` (default 2%), of the visits made on a day, drawn once and
+kept, with the outcome of each call (confirmed / not reached / discrepancy)."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from fieldapp.errors import InputRefused
+from fieldapp.store import utc_now
+from sync.server import dash_tables as d
+from sync.server.accounts import Account
+
+OUTCOMES = ("confirmed", "not_reached", "discrepancy")
+
+
+def sample_size(visits: int, rate: float) -> int:
+    """At least one visit of a day that had any (a 2% rate of 20 visits still checks one)."""
+    return min(visits, max(1, math.ceil(visits * rate))) if visits else 0
+
+
+def draw(conn: Connection, day: str, rate: float, username: str) -> int:
+    """Draw the day's sample if it was not drawn yet; returns its size.
+
+    Uses the operating system's random source, so nobody can predict which
+    visits will be called.
+    """
+    if conn.execute(sa.select(d.spot_check_days.c.day).where(d.spot_check_days.c.day == day)).first():
+        return int(conn.execute(sa.select(sa.func.count()).select_from(d.spot_checks)
+                                .where(d.spot_checks.c.day == day)).scalar() or 0)
+    v = d.visit_state.c
+    visits = list(conn.execute(sa.select(v.visit_id, v.household_id, v.village_code).where(v.visit_date == day)
+                               .order_by(v.visit_id)))
+    n = sample_size(len(visits), rate)
+    picked = secrets.SystemRandom().sample(visits, n) if n else []
+    conn.execute(d.spot_check_days.insert().values(day=day, drawn_at=utc_now(), drawn_by=username, visits=len(visits),
+                                                   rate=rate))
+    if picked:
+        conn.execute(d.spot_checks.insert(), [{"visit_id": r.visit_id, "day": day, "household_id": r.household_id,
+                                               "village_code": r.village_code, "outcome": None, "note": ""}
+                                              for r in picked])
+    return n
+
+
+def day_info(conn: Connection, day: str) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(d.spot_check_days).where(d.spot_check_days.c.day == day)).first()
+    return None if row is None else {"day": row.day, "drawn_at": row.drawn_at, "drawn_by": row.drawn_by,
+                                     "visits": row.visits, "rate": row.rate}
+
+
+def checks(conn: Connection, account: Account, *, day: str | None = None, outcome: str | None = None) -> list[Any]:
+    """Sampled visits with household head, phone and visitor (personal data: log the view)."""
+    s, v, h = d.spot_checks.c, d.visit_state.c, d.hh_state.c
+    q = (sa.select(s.visit_id, s.day, s.household_id, s.village_code, s.outcome, s.note, s.recorded_by,
+                   s.recorded_at, v.visited_at, v.visitor, h.head_name, h.phone, h.grp)
+         .select_from(d.spot_checks.join(d.visit_state, s.visit_id == v.visit_id)
+                      .outerjoin(d.hh_state, s.household_id == h.household_id))
+         .where(account.village_filter(s.village_code)).order_by(s.day.desc(), s.village_code, v.visited_at))
+    if day:
+        q = q.where(s.day == day)
+    if outcome:
+        q = q.where(s.outcome == outcome)
+    return list(conn.execute(q))
+
+
+def record(conn: Connection, account: Account, visit_id: str, outcome: str, note: str) -> None:
+    """Record the outcome of one spot-check call.
+
+    Raises:
+        InputRefused: unknown outcome, a visit not in the sample, or one outside the account's villages;
+            a discrepancy without a note.
+    """
+    if outcome not in OUTCOMES:
+        raise InputRefused(f"outcome must be one of {', '.join(OUTCOMES)}", "核查结果无效")
+    if outcome == "discrepancy" and not note.strip():
+        raise InputRefused("describe the discrepancy", "请填写不一致的情况")
+    row = conn.execute(sa.select(d.spot_checks).where(d.spot_checks.c.visit_id == visit_id)).first()
+    if row is None or not account.sees_village(row.village_code):
+        raise InputRefused("this visit is not in a spot-check sample you can see", "该走访不在您可查看的抽查样本中")
+    conn.execute(d.spot_checks.update().where(d.spot_checks.c.visit_id == visit_id).values(
+        outcome=outcome, note=note.strip()[:2000], recorded_by=account.username, recorded_at=utc_now()))

@@ -1,0 +1,443 @@
+"""County dashboard without a browser: the projection of ops into state rows
+(against a real laptop store), roster parsing and import as county ops,
+CSRF refusal, role checks, the access log, spot checks, exports, and the key
+dashboard queries on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from conftest import PASS
+
+from fieldapp.idnumber import check_char
+
+COUNTY = "370303"
+LAPTOP_VILLAGE = "370303102201"
+ROSTER_VILLAGE = "370303201202"
+ADMIN_PW = "correct-horse-42"
+
+
+def make_id(seq: int, born: str = "19800101", sex_odd: bool = True) -> str:
+    body = f"{COUNTY}{born}{seq % 100:02d}{1 if sex_odd else 2}"
+    return body + check_char(body)
+
+
+def seeded_laptop(home: Path, households: int = 40, seed: int = 5) -> Any:
+    """A real laptop store with demo households, visits and problems (one village of county 370303)."""
+    from fieldapp.demo import build_demo
+    from fieldapp.store import Store
+
+    build_demo(home, PASS, households=households, seed=seed)
+    return Store.open(home, PASS)
+
+
+def push_laptop(county: Any, store: Any, ops: list[Any] | None = None) -> None:
+    from fieldapp.oplog import outbox
+    from sync.device import public_keys
+
+    code = county.create_enroll_code([LAPTOP_VILLAGE], "王建国")
+    pk = public_keys(store)
+    county.enroll(code, store.device_id, pk["sign_public"], pk["box_public"], None)
+    county.push(store.device_id, outbox(store) if ops is None else ops)
+
+
+def laptop_expected(store: Any) -> dict[str, Any]:
+    """What the dashboard must show, computed from the laptop's own tables."""
+    c = store.conn
+    by_mon = dict(c.execute("SELECT monitoring_type, count(*) FROM household WHERE status='active' GROUP BY 1").fetchall())
+    latest = {}
+    for hid, overall, verdict in c.execute(
+            "SELECT household_id, overall, verdict FROM visit v WHERE status='final' AND visited_at ="
+            " (SELECT max(visited_at) FROM visit w WHERE w.household_id = v.household_id AND w.status='final')"):
+        latest[hid] = (overall, json.loads(verdict))
+    food_met = sum(1 for _o, v in latest.values() if v["indicators"]["food"]["verdict"] in ("met", "basic"))
+    return {
+        "households": c.execute("SELECT count(*) FROM household WHERE status='active'").fetchone()[0],
+        "monitored": sum(n for k, n in by_mon.items() if k != "none"),
+        "by_monitoring": by_mon,
+        "open_problems": c.execute("SELECT count(*) FROM problem WHERE status != 'closed'").fetchone()[0],
+        "visited": len(latest),
+        "all_met": sum(1 for o, _v in latest.values() if o == "met"),
+        "food_met": food_met,
+        "latest": {h: o for h, (o, _v) in latest.items()},
+    }
+
+
+def roster_xlsx(rows: list[list[Any]], header: list[str] | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "花名册"
+    ws.append(header or ["户编号", "村代码", "村名", "乡镇", "组", "姓名", "与户主关系", "身份证号", "联系电话",
+                         "户类型", "监测对象类别"])
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def good_roster_rows() -> list[list[Any]]:
+    v, name, town = ROSTER_VILLAGE, "河东村", "柳河乡"
+    return [
+        ["R001", v, name, town, "1组", "李大山", "户主", make_id(11), "13800000011", "一般脱贫户", "脱贫不稳定户"],
+        ["R001", v, name, town, "1组", "王秀英", "配偶", make_id(12, sex_odd=False), "", "", ""],
+        ["R001", v, name, town, "1组", "李小军", "之子", make_id(13, "20100305"), "", "", ""],
+        ["R002", v, name, town, "2组", "赵长河", "户主", make_id(21, "19551111"), "13800000021", "一般农户", "边缘易致贫户"],
+        ["R003", v, name, town, "3组", "孙桂兰", "户主", make_id(31, "19600202", sex_odd=False), "13800000031",
+         "低保脱贫户", "非监测对象"],
+    ]
+
+
+def bad_roster_rows() -> list[list[Any]]:
+    rows = good_roster_rows()
+    rows[1][7] = make_id(12, sex_odd=False)[:-1] + ("0" if make_id(12, sex_odd=False)[-1] != "0" else "1")  # bad check
+    rows[2][1] = "370303999999"  # unknown village (and the household then mixes villages)
+    rows[2][2] = ""
+    rows[4][7] = rows[3][7]  # duplicate ID
+    return rows
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    from pg import Cluster, pg_bin
+
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL binaries are missing (/usr/lib/postgresql/*/bin): apt-get install postgresql")
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def laptop(tmp_path_factory: pytest.TempPathFactory):
+    store = seeded_laptop(tmp_path_factory.mktemp("lap") / "home")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def county(tmp_path: Path):
+    from sync.server.county import County
+
+    c = County(tmp_path / "county", None, COUNTY)
+    yield c
+    c.close()
+
+
+# ----- projection ------------------------------------------------------------------------------
+def state_rows(county: Any) -> dict[str, Any]:
+    from sync.server import dash_tables as d
+
+    with county.engine.connect() as conn:
+        hh = {r.household_id: {k: v for k, v in r._mapping.items() if k != "updated_at"}
+              for r in conn.execute(sa.select(d.hh_state))}
+        members = {r.member_id: dict(r._mapping) for r in conn.execute(sa.select(d.member_state))}
+        problems = {r.problem_id: {k: v for k, v in r._mapping.items() if k != "closed_at"}
+                    for r in conn.execute(sa.select(d.problem_state))}
+        visits = {r.visit_id: dict(r._mapping) for r in conn.execute(sa.select(d.visit_state))}
+    return {"hh": hh, "members": members, "problems": problems, "visits": visits}
+
+
+def test_projection_matches_the_laptop_and_ignores_delivery_order(laptop: Any, county: Any, tmp_path: Path) -> None:
+    from fieldapp.oplog import outbox
+    from sync.server.county import County
+    from sync.server.state import rebuild
+
+    push_laptop(county, laptop)
+    exp = laptop_expected(laptop)
+    got = state_rows(county)
+    assert len(got["hh"]) == exp["households"]
+    assert len(got["members"]) == laptop.conn.execute("SELECT count(*) FROM member").fetchone()[0]
+    assert {h: r["overall"] for h, r in got["hh"].items() if r["last_visit_id"]} == exp["latest"]
+    assert sum(1 for p in got["problems"].values() if p["status"] != "closed") == exp["open_problems"]
+    heads = dict(laptop.conn.execute("SELECT id, head_name FROM household").fetchall())
+    assert {h: r["head_name"] for h, r in got["hh"].items()} == heads
+    # Same ops, reversed (edits before their records) and in two halves: same state.
+    other = County(tmp_path / "county2", None, COUNTY)
+    try:
+        ops = list(reversed(outbox(laptop)))
+        push_laptop(other, laptop, ops[: len(ops) // 2])
+        other.push(laptop.device_id, ops[len(ops) // 2:])
+        assert state_rows(other) == got
+        # A rebuild from the op log gives the same rows again.
+        with other._write() as conn:
+            rebuild(conn)
+        assert state_rows(other) == got
+    finally:
+        other.close()
+
+
+def test_conflicting_edits_show_in_conflict_state(laptop: Any, county: Any) -> None:
+    from fieldapp.merge import Op
+    from sync.server import dash_tables as d
+
+    push_laptop(county, laptop)
+    hid = laptop.conn.execute("SELECT id FROM household LIMIT 1").fetchone()[0]
+    with county.engine.connect() as conn:
+        live = [r.op_id for r in conn.execute(sa.text(
+            "SELECT op_id FROM live_values WHERE entity_id = :h AND field = 'phone'"), {"h": hid})]
+        seq = conn.execute(sa.text("SELECT max(device_seq) FROM ops WHERE device_id = :d"),
+                           {"d": laptop.device_id}).scalar()
+
+    def op(n: int, value: str, hlc: str) -> Op:
+        return Op(op_id=f"00000000-0000-7000-8000-00000000000{n}", device_id=laptop.device_id,
+                  device_seq=seq + n, hlc=hlc, entity="household", entity_id=hid, field="phone", value=value,
+                  supersedes=tuple(live), county=COUNTY)
+
+    import time
+
+    ms = int(time.time() * 1000)
+    county.push(laptop.device_id, [op(1, "13911111111", f"{ms:013d}-000001"), op(2, "13922222222", f"{ms:013d}-000002")])
+    with county.engine.connect() as conn:
+        rows = list(conn.execute(sa.select(d.conflict_state)))
+        phone = conn.execute(sa.select(d.hh_state.c.phone).where(d.hh_state.c.household_id == hid)).scalar()
+    assert [(r.entity, r.field, r.values_count, r.village_code) for r in rows] == [("household", "phone", 2, LAPTOP_VILLAGE)]
+    assert phone == "13922222222"  # provisional winner: highest HLC
+
+
+# ----- roster ------------------------------------------------------------------------------
+def test_roster_errors_are_all_listed_and_nothing_is_written(county: Any) -> None:
+    from sync.server.roster import import_roster
+
+    county.create_enroll_code([LAPTOP_VILLAGE], "x")  # the county knows one village
+    res = import_roster(county, roster_xlsx(bad_roster_rows()), actor="t")
+    assert res["imported"] is False
+    codes = {(e["row"], e["code"]) for e in res["errors"] if e["severity"] == "error"}
+    assert (3, "bad_id") in codes
+    assert (4, "unknown_village") in codes
+    assert (6, "duplicate_id") in codes
+    assert any(c == "mixed_village" for _r, c in codes)
+    assert county.stats()["ops"] == 0
+
+
+def test_roster_import_writes_county_ops_that_laptops_pull_and_reimport_updates(county: Any) -> None:
+    from sync.server import dash_tables as d
+    from sync.server.roster import import_roster
+
+    res = import_roster(county, roster_xlsx(good_roster_rows()), actor="admin")
+    assert res["imported"] and res["plan"]["households_new"] == 3 and res["plan"]["members_new"] == 5
+    with county.engine.connect() as conn:
+        hh = {r.roster_no: r for r in conn.execute(sa.select(d.hh_state))}
+        names = {r.village_code: r.name for r in conn.execute(sa.select(d.villages))}
+        devices = {r[0] for r in conn.execute(sa.text("SELECT DISTINCT device_id FROM ops"))}
+    assert hh["R001"].members == 3 and hh["R001"].head_name == "李大山"
+    assert hh["R001"].monitoring_type == "unstable" and hh["R003"].household_type == "tuopin_dibao"
+    assert names[ROSTER_VILLAGE] == "河东村"
+    assert devices == {f"county:{COUNTY}"}
+    # A laptop of that village pulls them (the same path as any other device's ops).
+    code = county.create_enroll_code([ROSTER_VILLAGE], "cadre")
+    county.enroll(code, "dev-1", "00" * 32, "00" * 32, None)
+    pulled = county.pull("dev-1", 0, 1000)
+    assert {o["entity"] for o in pulled["ops"]} == {"household", "member"} and len(pulled["ops"]) == 8
+    # Re-import with one changed phone: an update, no duplicate.
+    rows = good_roster_rows()
+    rows[3][8] = "13900000099"
+    res2 = import_roster(county, roster_xlsx(rows), actor="admin")
+    assert res2["plan"]["households_new"] == 0 and res2["plan"]["members_new"] == 0
+    assert res2["plan"]["households_updated"] == 1 and res2["plan"]["ops"] == 1
+    with county.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(d.hh_state)).scalar() == 3
+        assert conn.execute(sa.select(d.hh_state.c.phone).where(d.hh_state.c.roster_no == "R002")).scalar() == "13900000099"
+    again = import_roster(county, roster_xlsx(rows), actor="admin")
+    assert again["plan"]["ops"] == 0
+
+
+def test_roster_missing_column_and_not_a_workbook(county: Any) -> None:
+    from fieldapp.errors import InputRefused
+    from sync.server.roster import import_roster, template_xlsx
+
+    with pytest.raises(InputRefused, match="身份证号|lacks"):
+        import_roster(county, roster_xlsx([["R1", LAPTOP_VILLAGE]], header=["户编号", "村代码"]), actor="t")
+    with pytest.raises(InputRefused):
+        import_roster(county, b"not a workbook", actor="t")
+    res = import_roster(county, template_xlsx(), actor="t")
+    assert res["imported"] and res["rows"] == 0
+
+
+# ----- web: CSRF, roles, access log ------------------------------------------------------------
+class Web:
+    def __init__(self, county: Any) -> None:
+        from fastapi.testclient import TestClient
+
+        from sync.server.app import create_app
+
+        self.client = TestClient(create_app(county), follow_redirects=False)
+
+    def login(self, user: str, password: str = ADMIN_PW) -> str:
+        page = self.client.get("/dashboard/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        r = self.client.post("/dashboard/login", data={"csrf": token, "username": user, "password": password})
+        assert r.status_code == 303, r.text
+        home = self.client.get(r.headers["location"])
+        return re.search(r'name="csrf" value="([^"]+)"', home.text).group(1)
+
+
+@pytest.fixture
+def web(county: Any, laptop: Any):
+    from sync.server.accounts import create_account
+    from sync.server.roster import import_roster
+
+    push_laptop(county, laptop)
+    import_roster(county, roster_xlsx(good_roster_rows()), actor="setup")
+    create_account(county.engine, COUNTY, "admin", ADMIN_PW, "county")
+    create_account(county.engine, COUNTY, "town", ADMIN_PW, "township", ROSTER_VILLAGE[:9])
+    create_account(county.engine, COUNTY, "viewer", ADMIN_PW, "readonly")
+    return Web(county)
+
+
+def test_login_cookie_flags_and_wrong_password(web: Web) -> None:
+    page = web.client.get("/dashboard/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    bad = web.client.post("/dashboard/login", data={"csrf": token, "username": "admin", "password": "nope-nope-nope"})
+    assert bad.status_code == 401
+    page = web.client.get("/dashboard/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    ok = web.client.post("/dashboard/login", data={"csrf": token, "username": "admin", "password": ADMIN_PW})
+    cookie = ok.headers["set-cookie"].lower()
+    assert "fa_session=" in cookie and "httponly" in cookie and "samesite=strict" in cookie and "max-age" in cookie
+    assert web.client.get("/dashboard/area/370303").status_code == 200
+
+
+def test_csrf_is_required_on_every_form_post(web: Web) -> None:
+    assert web.client.post("/dashboard/login", data={"username": "admin", "password": ADMIN_PW}).status_code == 403
+    csrf = web.login("admin")
+    day = date.today().isoformat()
+    for path, data in (("/dashboard/logout", {}), ("/dashboard/roster/confirm", {"token": "x"}),
+                       ("/dashboard/devices/enroll", {"cadre": "x", "village": LAPTOP_VILLAGE}),
+                       ("/dashboard/spotchecks/abc", {"outcome": "confirmed", "day": day})):
+        assert web.client.post(path, data=data).status_code == 403, path
+        assert web.client.post(path, data={**data, "csrf": "wrong" + csrf}).status_code == 403, path
+    # Still logged in: the refused logout did nothing.
+    assert web.client.get("/dashboard/area/370303").status_code == 200
+    r = web.client.post("/dashboard/devices/enroll", data={"csrf": csrf, "cadre": "张", "village": LAPTOP_VILLAGE})
+    assert r.status_code == 200 and "<svg" in r.text and 'data-testid="code-text"' in r.text
+
+
+def test_township_sees_only_its_villages(web: Web) -> None:
+    web.login("town")
+    own, other = ROSTER_VILLAGE, LAPTOP_VILLAGE
+    assert web.client.get(f"/dashboard/area/{own}").status_code == 200
+    assert web.client.get(f"/dashboard/area/{own[:9]}").status_code == 200
+    for path in (f"/dashboard/area/{other}", f"/dashboard/area/{other[:9]}", f"/dashboard/area/{COUNTY}",
+                 f"/dashboard/api/summary/{other}", f"/dashboard/api/village/{other}/households",
+                 f"/dashboard/export.xlsx?village={other}", f"/dashboard/village/{other}/summary.pdf",
+                 "/dashboard/roster", "/dashboard/access-log"):
+        assert web.client.get(path).status_code == 403, path
+    hid = web.client.app.state.county.engine.connect().execute(sa.text(
+        "SELECT household_id FROM hh_state WHERE village_code = :v LIMIT 1"), {"v": other}).scalar()
+    assert web.client.get(f"/dashboard/household/{hid}").status_code == 403
+    summary = web.client.get(f"/dashboard/api/summary/{own[:9]}").json()
+    assert summary["households"] == 3
+    assert web.client.get("/dashboard/api/summary/370303999").status_code == 403
+    assert web.client.get("/dashboard/api/village/370303201999/households").status_code == 404
+
+
+def test_readonly_cannot_change_anything(web: Web) -> None:
+    csrf = web.login("viewer")
+    assert web.client.get("/dashboard/area/370303").status_code == 200
+    assert web.client.post("/dashboard/spotchecks/abc", data={"csrf": csrf, "outcome": "confirmed"}).status_code == 403
+    assert web.client.post("/dashboard/devices/enroll", data={"csrf": csrf, "cadre": "x"}).status_code == 403
+    assert web.client.get("/dashboard/roster").status_code == 403
+
+
+def test_not_logged_in(web: Web) -> None:
+    r = web.client.get("/dashboard/area/370303")
+    assert r.status_code == 303 and r.headers["location"] == "/dashboard/login"
+    assert web.client.get("/dashboard/api/summary/370303").status_code == 401
+
+
+def test_views_and_exports_are_in_the_access_log(web: Web, county: Any) -> None:
+    from openpyxl import load_workbook
+
+    from sync.server.accounts import access_entries
+
+    web.login("admin")
+    assert web.client.get(f"/dashboard/area/{ROSTER_VILLAGE}").status_code == 200
+    hid = county.engine.connect().execute(sa.text("SELECT household_id FROM hh_state WHERE roster_no='R002'")).scalar()
+    assert web.client.get(f"/dashboard/household/{hid}").status_code == 200
+    xlsx = web.client.get("/dashboard/export.xlsx")
+    wb = load_workbook(io.BytesIO(xlsx.content))
+    assert wb.sheetnames == ["说明", "户", "成员", "最新评定", "问题", "抽查结果"]
+    assert wb["说明"]["B1"].value == "admin"
+    entries = access_entries(county.engine)
+    assert [e["action"] for e in entries[:3]] == ["export_xlsx", "view_household", "view_village"]
+    assert entries[1]["households"] == 1 and entries[1]["sample"] == [hid]
+    assert entries[2]["households"] == 3
+    assert entries[0]["households"] == wb["户"].max_row - 1
+    assert [e["id"] for e in access_entries(county.engine, household_id=hid)][:2] == [entries[0]["id"], entries[1]["id"]]
+    page = web.client.get("/dashboard/access-log")
+    assert page.status_code == 200 and "view_household" in page.text
+
+
+def test_spot_check_sample_and_outcome(web: Web, county: Any, laptop: Any) -> None:
+    from sync.server import spotcheck
+
+    assert spotcheck.sample_size(0, 0.02) == 0 and spotcheck.sample_size(20, 0.02) == 1
+    assert spotcheck.sample_size(500, 0.02) == 10
+    day = laptop.conn.execute("SELECT substr(visited_at,1,10), count(*) FROM visit GROUP BY 1 ORDER BY 2 DESC").fetchone()[0]
+    csrf = web.login("admin")
+    page = web.client.get(f"/dashboard/spotchecks?day={day}")
+    visit_id = re.search(r'data-visit="([^"]+)"', page.text).group(1)
+    assert web.client.get(f"/dashboard/spotchecks?day={day}").text.count("data-visit=") == page.text.count("data-visit=")
+    r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy", "note": "",
+                                                                  "day": day})
+    assert r.status_code == 422  # a discrepancy needs a note
+    r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy",
+                                                                  "note": "户主称未入户", "day": day})
+    assert r.status_code == 303
+    report = web.client.get("/dashboard/spotchecks/report")
+    assert "户主称未入户" in report.text
+
+
+def test_area_page_numbers_match_the_laptop(web: Web, laptop: Any) -> None:
+    exp = laptop_expected(laptop)
+    web.login("admin")
+    doc = web.client.get(f"/dashboard/api/summary/{LAPTOP_VILLAGE}").json()
+    assert doc["households"] == exp["households"]
+    assert doc["monitored"] == exp["monitored"]
+    assert doc["open_problems"] == exp["open_problems"]
+    assert doc["visited"] == exp["visited"] and doc["all_met"] == exp["all_met"]
+    assert doc["indicators"]["food"]["met"] == exp["food_met"]
+    county_doc = web.client.get(f"/dashboard/api/summary/{COUNTY}").json()
+    assert county_doc["households"] == exp["households"] + 3
+
+
+# ----- the key queries on both databases ----------------------------------------------------------
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_dashboard_queries_on_both_databases(backend: str, laptop: Any, tmp_path: Path, request: Any) -> None:
+    from fieldapp.policy import load_policy
+    from sync.server.county import County
+    from sync.server.dashboard import queries
+    from sync.server.dashboard.queries import Scope
+    from sync.server.roster import import_roster
+
+    db = None if backend == "sqlite" else request.getfixturevalue("pg_cluster").new_database()
+    county = County(tmp_path / backend, db, COUNTY)
+    try:
+        push_laptop(county, laptop)
+        import_roster(county, roster_xlsx(good_roster_rows()), actor="t")
+        exp = laptop_expected(laptop)
+        today = date.today()
+        with county.engine.connect() as conn:
+            total, units = queries.units(conn, Scope("county", COUNTY), load_policy("37"), today)
+            by_age = queries.open_problems(conn, Scope("county", COUNTY), today)
+            months = queries.problems_by_month(conn, Scope("township", LAPTOP_VILLAGE[:9]), today)
+            _v, villages = queries.units(conn, Scope("township", ROSTER_VILLAGE[:9]), load_policy("37"), today)
+        assert total.households == exp["households"] + 3
+        assert set(units) == {LAPTOP_VILLAGE[:9], ROSTER_VILLAGE[:9]}
+        assert units[LAPTOP_VILLAGE[:9]].open_problems == exp["open_problems"]
+        assert sum(sum(b.values()) for b in by_age.values()) == exp["open_problems"]
+        assert len(months) == 12
+        assert set(villages) == {ROSTER_VILLAGE} and villages[ROSTER_VILLAGE].monitored == 2
+        assert units[ROSTER_VILLAGE[:9]].overdue == 3  # roster households were never visited
+    finally:
+        county.close()
