@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_HOME ?= demo-home
 DEMO_PASS ?= demo-passphrase-2026
 
-.PHONY: run test lint bench setup debian translations clean demo
+.PHONY: run test lint bench setup debian translations clean demo build
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,14 +23,21 @@ setup: debian $(STAMP)
 run: setup
 	@FIELDAPP_PASSPHRASE=$(DEMO_PASS) $(BIN)/python -m fieldapp.rundemo --home $(DEMO_HOME)
 
+# The frozen app is built and its self-test run first, so the suite's summary is the last line.
 test: setup
+	$(MAKE) --no-print-directory build
+	QT_QPA_PLATFORM=offscreen dist/fieldapp/fieldapp --selftest
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The frozen desktop app (PyInstaller onedir) in dist/fieldapp/.
+build: setup
+	$(BIN)/pyinstaller build.spec --noconfirm --log-level WARN
 
 lint: setup
 	$(BIN)/ruff check fieldapp ui sync tests bench
 	$(BIN)/mypy
 
-bench: setup
+bench: build
 	$(BIN)/python bench/run.py
 
 translations: setup

@@ -17,8 +17,6 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 
-import segno
-
 from fieldapp.errors import InputRefused
 
 VERSION_TAG = "FV1"
@@ -314,5 +312,7 @@ def qr_matrix(payload: str) -> list[list[bool]]:
 
     Uses error-correction level Q, never boosted, so the version is stable.
     """
+    import segno  # only when drawing; the scanner filter needs none of it at start-up
+
     code = segno.make_qr(payload, error=QR_ERROR_LEVEL.lower(), boost_error=False)
     return [[bool(v) for v in row] for row in code.matrix]

@@ -19,12 +19,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from fieldapp import __version__
 from fieldapp.errors import Cancelled, FieldappError, InputRefused, ValidationFailed
 
 log = logging.getLogger("fieldapp")
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+SERVER_ONLY = {"fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "psycopg", "openpyxl", "jinja2", "argon2",
+               "multipart", "python_multipart"}
 
 
 def default_home() -> Path:
@@ -351,6 +352,12 @@ def cmd_recover(ctx: Ctx) -> int:
     return EXIT_OK
 
 
+def cmd_selftest(ctx: Ctx) -> int:
+    from fieldapp.selftest import run_selftest
+
+    return EXIT_OK if run_selftest() == 0 else EXIT_REFUSED
+
+
 def cmd_gui(ctx: Ctx) -> int:
     try:
         from ui.app import run_gui
@@ -360,6 +367,17 @@ def cmd_gui(ctx: Ctx) -> int:
 
 
 # ----- parser ----------------------------------------------------------------------
+class _VersionAction(argparse.Action):
+    """--version, reading the installed version only when asked (start-up stays short)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        import fieldapp
+
+        sys.stdout.write(f"fieldapp {fieldapp.__version__}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--home", default=argparse.SUPPRESS, help="data folder (default: FIELDAPP_HOME or the user data folder)")
@@ -368,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="fieldapp", parents=[common],
                                 description="Fieldapp: offline household visits for return-to-poverty monitoring (入户走访).")
-    p.add_argument("--version", action="version", version=f"fieldapp {__version__}")
+    p.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, fn: Callable[[Ctx], int], help_text: str, parent: Any = sub) -> argparse.ArgumentParser:
@@ -434,6 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("indicator")
     s.add_argument("reason")
 
+    add("selftest", cmd_selftest, "check this installation end to end in a temporary folder (store, visit, card, bundle)")
     add("conflicts", cmd_conflicts, "list conflicting edits with all their values")
     s = add("resolve", cmd_resolve, "resolve a conflict: FIELD_REF (entity:id:field) VALUE")
     s.add_argument("field_ref", metavar="FIELD_REF")
@@ -494,6 +513,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"fieldapp: {exc.text(lang())}\n")
         return EXIT_REFUSED
     except Cancelled:
+        return EXIT_REFUSED
+    except ModuleNotFoundError as exc:
+        # The laptop bundle leaves the county server out (FastAPI, SQLAlchemy, Alembic).
+        root = (exc.name or "").split(".")[0]
+        if getattr(args, "debug", False) or not (root in SERVER_ONLY or (exc.name or "").startswith("sync.server")):
+            raise
+        sys.stderr.write(
+            "fieldapp: the county server is not part of this installation (the laptop app); "
+            "run 'fieldapp serve' and 'fieldapp admin' from a pip install on the county machine\n"
+            if lang() != "zh" else
+            "fieldapp: 本安装（笔记本程序）不含县服务器；请在县里服务器上用 pip 安装后运行 fieldapp serve / admin\n"
+        )
         return EXIT_REFUSED
     except KeyboardInterrupt:
         sys.stderr.write("fieldapp: interrupted\n")

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from fieldapp.idnumber import to_halfwidth
 
 __all__ = ["name_keys", "normalize_query", "search_blob"]
@@ -87,6 +85,10 @@ def name_keys(name: str) -> tuple[str, str]:
     syllables: list[str] = list(surname)
     rest = cleaned[covered:]
     if rest:
+        # Imported here: pypinyin's phrase dictionary costs ~0.2 s, which the app
+        # should not pay before its unlock window is on screen.
+        from pypinyin import Style, lazy_pinyin
+
         # errors="default" keeps each non-Chinese run as one item, unchanged.
         syllables.extend(lazy_pinyin(rest, style=Style.NORMAL, errors="default"))
     full: list[str] = []

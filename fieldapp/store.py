@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3
-import sqlite_utils
 
 from fieldapp import hlc as hlc_mod
 from fieldapp.errors import FieldappError, StoreExists, StoreLocked, StoreMissing, WrongPassphrase
@@ -99,6 +98,8 @@ class Store:
         self.conn = conn
         self._db_key = bytearray(db_key) if db_key is not None else None
         self.keyfile = keyfile
+        import sqlite_utils  # not needed before the first unlock; keeps start-up short
+
         self.db = sqlite_utils.Database(conn)
         self._tx_depth = 0
         self._meta_cache: dict[str, str | None] = {}

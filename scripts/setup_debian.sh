@@ -2,7 +2,7 @@
 # Install the Debian packages the tests and the app need, only when one is missing.
 # Quick when everything is already there (one dpkg query).
 set -euo pipefail
-PKGS="fonts-noto-cjk poppler-utils libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 postgresql chromium"
+PKGS="fonts-noto-cjk poppler-utils libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 postgresql chromium binutils"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

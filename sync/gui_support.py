@@ -21,7 +21,6 @@ from typing import Any
 
 from fieldapp.errors import Cancelled
 from sync import bundle as bf
-from sync import client as cl
 from sync import device as dv
 
 Progress = Callable[[str, int, int], None]
@@ -67,7 +66,7 @@ class _GuardedHttp:
 
 
 def sync_now(app: Any, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
-             release: Release | None = None, batch_bytes: int = cl.BATCH_BYTES) -> dict[str, Any]:
+             release: Release | None = None, batch_bytes: int | None = None) -> dict[str, Any]:
     """Push then pull, like :func:`sync.client.sync`, for a GUI worker thread.
 
     Args:
@@ -82,7 +81,9 @@ def sync_now(app: Any, progress: Progress | None = None, cancelled: Callable[[],
         The same document as ``fieldapp sync --json``.
     """
     check = cancelled or (lambda: False)
-    return cl.sync(app, batch_bytes, progress, wrap_http=lambda http: _GuardedHttp(http, check, release or nullcontext),
+    from sync import client as cl  # httpx is loaded when a sync starts, not at app start
+
+    return cl.sync(app, batch_bytes or cl.BATCH_BYTES, progress, wrap_http=lambda http: _GuardedHttp(http, check, release or nullcontext),
                    cancelled=check)
 
 

@@ -66,6 +66,11 @@ def run_gui(home: Path, screenshot_dir: str | None = None, lang: str | None = No
     s = settings()
     lang = i18n.normalise_lang(lang or str(s.value("ui/language", "") or os.environ.get("FIELDAPP_LANG", "") or i18n.DEFAULT_LANG))
     app = make_app(lang, int(s.value("ui/text_size", 11)))
+    from PySide6.QtGui import QIcon
+
+    from fieldapp.resources import resource_path
+
+    app.setWindowIcon(QIcon(str(resource_path("icons", "fieldapp.png"))))
     translators = i18n.install(app, lang)
     set_language(lang)
     install_excepthook()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QTranslator
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -14,25 +16,22 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from fieldapp.services import Fieldapp
 from ui import i18n
 from ui.autolock import IdleLock
-from ui.camera_scan import CameraScanDialog
-from ui.cards_dialog import CardsDialog
-from ui.conflicts_tab import ConflictsTab
 from ui.dialogs import close_all_dialogs
 from ui.errors import set_language
-from ui.household_list import HouseholdListTab
-from ui.household_page import HouseholdPage
-from ui.overview_tab import OverviewTab
 from ui.scanner import ScannerFilter
 from ui.session import Session
-from ui.settings_tab import SettingsTab
-from ui.status_tab import StatusTab
 from ui.unlock_page import UnlockPage
-from ui.visit_form import VisitForm
+
+if TYPE_CHECKING:
+    from fieldapp.services import Fieldapp
 
 MIN_SIZE = QSize(1024, 640)
+# The tabs are built (and their modules imported) just after the unlock window is
+# on screen, while the user types the passphrase: the app starts in about the
+# time of a bare window plus the unlock page.
+TAB_ATTRS = frozenset({"tabs", "households", "household", "visit", "overview", "conflicts", "status", "settings_tab"})
 
 
 class MainWindow(QMainWindow):
@@ -58,8 +57,7 @@ class MainWindow(QMainWindow):
         self.camera_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.camera_action.triggered.connect(self.open_camera_scan)
         self.addAction(self.camera_action)
-        self.unlock: UnlockPage
-        self.tabs: QTabWidget
+        self._tabs_built = False
         self._build()
         session.locked.connect(self.on_locked)
         session.changed.connect(self.on_changed)
@@ -70,14 +68,39 @@ class MainWindow(QMainWindow):
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
 
+    def __getattr__(self, name: str) -> Any:
+        # First use of a tab before it was built (e.g. a test or a scan right at start).
+        if name in TAB_ATTRS and not self.__dict__.get("_tabs_built", True):
+            self._build_tabs()
+            return self.__dict__[name]
+        raise AttributeError(name)
+
     def _build(self) -> None:
-        """Make the unlock page and every tab in the current language (again on a language switch)."""
+        """Make the unlock page now and schedule the tabs (again on a language switch)."""
         session = self.session
         self.setWindowTitle(self.tr("Fieldapp — household visits"))
         self.lock_action.setText(self.tr("Lock now"))
         self.camera_action.setText(self.tr("Scan card with camera…"))
         self.unlock = UnlockPage(session.home, session.worker)
         self.stack.addWidget(self.unlock)
+        self.unlock.opened.connect(self.on_opened)
+        self._tabs_built = False
+        QTimer.singleShot(0, self._build_tabs)
+
+    def _build_tabs(self) -> None:
+        """Make every tab in the current language."""
+        if self._tabs_built:
+            return
+        self._tabs_built = True
+        from ui.conflicts_tab import ConflictsTab
+        from ui.household_list import HouseholdListTab
+        from ui.household_page import HouseholdPage
+        from ui.overview_tab import OverviewTab
+        from ui.settings_tab import SettingsTab
+        from ui.status_tab import StatusTab
+        from ui.visit_form import VisitForm
+
+        session = self.session
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.households = HouseholdListTab(session)
@@ -101,7 +124,6 @@ class MainWindow(QMainWindow):
         self.tabs.setCornerWidget(camera, Qt.Corner.TopRightCorner)
         self.stack.addWidget(self.tabs)
 
-        self.unlock.opened.connect(self.on_opened)
         self.households.household_activated.connect(self.open_household)
         self.households.cards_requested.connect(self.open_cards)
         self.households.camera_requested.connect(self.open_camera_scan)
@@ -172,13 +194,17 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.visit)
 
     def open_cards(self, ids: list[str]) -> None:
+        from ui.cards_dialog import CardsDialog
+
         dlg = CardsDialog(self.session, ids, self)
         dlg.exec()
 
-    def open_camera_scan(self) -> CameraScanDialog | None:
+    def open_camera_scan(self) -> Any:
         """The webcam scan dialog; a payload it reads goes to :meth:`on_scan` like a USB scanner's."""
         if not self.session.is_open:
             return None
+        from ui.camera_scan import CameraScanDialog
+
         dlg = CameraScanDialog(self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.scanned.connect(self.on_scan)
@@ -255,10 +281,13 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(w)
             w.hide()
             w.deleteLater()
+        for name in TAB_ATTRS:
+            self.__dict__.pop(name, None)
         self._build()
         if not was_open:
             self.show_unlock()
             return
+        self._build_tabs()
         self.stack.setCurrentWidget(self.tabs)
         self.households.search.setText(query)
         self.households.reload()

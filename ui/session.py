@@ -10,13 +10,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from fieldapp.services import Fieldapp
 from ui.i18n import core_lang
 from ui.worker import JobFn, Worker
+
+if TYPE_CHECKING:
+    from fieldapp.services import Fieldapp
 
 T = TypeVar("T")
 

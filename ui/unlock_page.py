@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
 
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.keys import check_passphrase_strength, passphrase_strength
-from fieldapp.services import Fieldapp
 from fieldapp.store import Store, store_exists
 from ui.errors import show_error, user_text
 from ui.worker import Worker
+
+if TYPE_CHECKING:
+    from fieldapp.services import Fieldapp
 
 STRENGTH_COLOURS = ("#c62828", "#ef6c00", "#f9a825", "#7cb342", "#2e7d32")
 
@@ -205,7 +207,7 @@ class UnlockPage(QWidget):
             if not passphrase:
                 self.message.setText(self.tr("Enter the passphrase."))
                 return
-            self._start(lambda: Fieldapp(Store.open(self.home, passphrase)))
+            self._start(lambda: _open_app(self.home, passphrase))
 
     def _start(self, open_fn: Callable[[], Fieldapp]) -> None:
         self.set_busy(True)
@@ -240,6 +242,13 @@ def _create(home: Path, passphrase: str, county: str, name: str) -> Fieldapp:
     if name:
         store.set_meta("cadre_name", name)
         store.set_meta("secretary", json.dumps({"name": name}, ensure_ascii=False))
+    from fieldapp.services import Fieldapp
+
     return Fieldapp(store, actor=name)
 
 
+def _open_app(home: Path, passphrase: str) -> Any:
+    """Unlock and wrap the store (in the worker); the services module loads here, not at start."""
+    from fieldapp.services import Fieldapp
+
+    return Fieldapp(Store.open(home, passphrase))
