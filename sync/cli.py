@@ -80,11 +80,14 @@ def cmd_relay(ctx: Any) -> int:
     pem = None
     if ctx.args.cert:
         pem = Path(ctx.args.cert).read_text()
-    doc = relay(ctx.args.server, Path(ctx.args.usb), pem)
+    queue = Path(ctx.args.queue) if ctx.args.queue else ctx.home / "relay-queue"
+    doc = relay(ctx.args.server, Path(ctx.args.usb) if ctx.args.usb else None, pem, queue)
 
     def text() -> str:
         lines = [f"{r['file']}: {r['status']} {_say(r)}".rstrip() for r in doc["uploaded"]]
         lines += [f"downlink: {p}" for p in doc["downlinks"]]
+        if doc["queued"]:
+            lines.append(f"{len(doc['queued'])} bundle(s) wait in {queue}: run relay again when the county can be reached")
         return "\n".join(lines) or "no bundles found"
 
     ctx.out(doc, text)
@@ -266,9 +269,10 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     s.add_argument("--to", required=True, metavar="DIR")
     s = add("import-bundle", cmd_import_bundle, "import a downlink bundle from the county")
     s.add_argument("file", metavar="FILE")
-    s = add("relay", cmd_relay, "township office: upload the stick's bundles, write back each device's downlink")
+    s = add("relay", cmd_relay, "township office: check the stick's bundles, queue and upload them, write back each device's downlink")
     s.add_argument("--server", required=True, metavar="URL")
-    s.add_argument("--usb", required=True, metavar="DIR")
+    s.add_argument("--usb", metavar="DIR", help="the stick (without it: only upload what waits in the queue)")
+    s.add_argument("--queue", metavar="DIR", help="the office's queue of checked bundles (default: relay-queue in --home)")
     s.add_argument("--cert", metavar="PEM", help="the county server's certificate to pin (https)")
 
     def server_opts(p: argparse.ArgumentParser) -> None:

@@ -270,18 +270,49 @@ def sync(app: Any, batch_bytes: int = BATCH_BYTES, progress: Progress | None = N
 
 
 # ----- township relay -------------------------------------------------------------------------
-def relay(server: str, usb: Path, pem: str | None = None) -> dict[str, Any]:
-    """Upload every uplink bundle on the stick (checked first), then write each device's downlink."""
-    usb = Path(usb)
-    if not usb.is_dir():
-        raise InputRefused(f"{usb} is not a folder", f"{usb} 不是文件夹")
+def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | None = None) -> dict[str, Any]:
+    """The township office's relay (DESIGN §5).
+
+    Checks every uplink bundle on the stick against the county's device list
+    (signature, county, revocation: it never needs a key that could open a
+    bundle), queues the good ones in ``queue``, uploads the queue when the county
+    can be reached, and writes each device's latest downlink bundle onto the
+    stick. Offline, it works from the device list it saved last time and keeps
+    the queue for the next run (``fieldapp relay --server URL`` without ``--usb``
+    just uploads the queue).
+    """
+    import hashlib
+
+    if usb is not None:
+        usb = Path(usb)
+        if not usb.is_dir():
+            raise InputRefused(f"{usb} is not a folder", f"{usb} 不是文件夹")
+    queue = Path(queue) if queue is not None else Path("relay-queue")
+    queue.mkdir(parents=True, exist_ok=True)
+    (queue / "refused").mkdir(exist_ok=True)
+    cache = queue / "county.json"
     results: list[dict[str, Any]] = []
     devices_seen: set[str] = set()
     with make_http(server, pem) as http:
-        info = _request(http, "GET", "/api/v1/info").json()
+        try:
+            info = _request(http, "GET", "/api/v1/info", retries=1).json()
+            devices = _request(http, "GET", "/api/v1/devices", retries=1).json()
+            bf.write_bundle_file(queue, cache.name, json.dumps({"info": info, "devices": devices}).encode(),
+                                 lambda back: json.loads(back))
+            online = True
+        except Unreachable:
+            if not cache.exists():
+                raise InputRefused(
+                    "the county server cannot be reached and this office has no device list yet; "
+                    "connect once, then bundles can be checked and queued offline",
+                    "无法连接县服务器，本办公室也还没有设备名单；请先联网一次，之后可离线核验并暂存数据包",
+                ) from None
+            saved = json.loads(cache.read_text("utf-8"))
+            info, devices = saved["info"], saved["devices"]
+            online = False
         known = {d["device_id"]: bf.Sender(bytes.fromhex(d["sign_public"]), d["status"], d.get("revoked_at"))
-                 for d in _request(http, "GET", "/api/v1/devices").json()}
-        for path in sorted(usb.glob("fieldapp-up-*" + bf.SUFFIX)):
+                 for d in devices}
+        for path in sorted(usb.glob("fieldapp-up-*" + bf.SUFFIX)) if usb is not None else []:
             data = path.read_bytes()
             try:
                 outer = bf.check_outer(data, county=info["county"], senders=known.get, kind="uplink")
@@ -290,30 +321,60 @@ def relay(server: str, usb: Path, pem: str | None = None) -> dict[str, Any]:
                                 "reason_zh": exc.zh})
                 continue
             devices_seen.add(outer.header["sender"])
-            resp = http.post("/api/v1/bundles", content=data, headers={"content-type": "application/octet-stream"})
-            doc = resp.json()
-            if resp.status_code == 200:
-                results.append({"file": path.name, **doc})
-            else:
-                results.append({"file": path.name, "status": "refused", "code": doc.get("code"),
-                                "reason": doc.get("reason"), "reason_zh": doc.get("reason_zh")})
-        county_sign = bytes.fromhex(info["county_sign_public"])
+            queued = queue / path.name
+            if not (queued.exists() and hashlib.sha256(queued.read_bytes()).digest() == hashlib.sha256(data).digest()):
+
+                def same_bundle(back: bytes, data: bytes = data) -> None:
+                    if back != data:
+                        raise bf.refuse("damaged")
+
+                bf.write_bundle_file(queue, path.name, data, same_bundle)
+            if not online:
+                results.append({"file": path.name, "status": "queued",
+                                "reason": "kept in the office queue; it is uploaded when the county can be reached",
+                                "reason_zh": "已暂存在本办公室，联网后自动上传"})
+        if online:
+            for path in sorted(queue.glob("fieldapp-up-*" + bf.SUFFIX)):
+                data = path.read_bytes()
+                try:
+                    resp = http.post("/api/v1/bundles", content=data,
+                                     headers={"content-type": "application/octet-stream"})
+                except httpx.TransportError:
+                    results.append({"file": path.name, "status": "queued",
+                                    "reason": "the connection dropped; the bundle stays queued",
+                                    "reason_zh": "连接中断，数据包仍在暂存队列中"})
+                    continue
+                doc = resp.json()
+                if resp.status_code == 200:
+                    results.append({"file": path.name, **doc})
+                    path.unlink()
+                elif resp.status_code >= 500:
+                    results.append({"file": path.name, "status": "queued", "reason": f"server error {resp.status_code}",
+                                    "reason_zh": "服务器出错，数据包仍在暂存队列中"})
+                else:
+                    results.append({"file": path.name, "status": "refused", "code": doc.get("code"),
+                                    "reason": doc.get("reason"), "reason_zh": doc.get("reason_zh")})
+                    os.replace(path, queue / "refused" / path.name)
         downlinks = []
-        for device_id in sorted(devices_seen):
-            resp = http.get(f"/api/v1/devices/{device_id}/downlink")
-            if resp.status_code != 200:
-                continue
+        if online and usb is not None:
+            county_sign = bytes.fromhex(info["county_sign_public"])
+            for device_id in sorted(devices_seen):
+                resp = http.get(f"/api/v1/devices/{device_id}/downlink")
+                if resp.status_code != 200:
+                    continue
 
-            def verify(back: bytes) -> None:
-                bf.verify_outer(back, bf.parse_outer(back), county_sign)
+                def verify(back: bytes) -> None:
+                    bf.verify_outer(back, bf.parse_outer(back), county_sign)
 
-            out = bf.write_bundle_file(usb, bf.downlink_name(device_id), resp.content, verify)
-            downlinks.append(str(out))
-    return {"uploaded": results, "downlinks": downlinks}
+                out = bf.write_bundle_file(usb, bf.downlink_name(device_id), resp.content, verify)
+                downlinks.append(str(out))
+    pending = sorted(p.name for p in queue.glob("fieldapp-up-*" + bf.SUFFIX))
+    return {"online": online, "uploaded": results, "downlinks": downlinks, "queued": pending}
 
 
 def upload_ok(results: list[dict[str, Any]]) -> bool:
-    return all(r.get("status") in ("imported", "already_imported") for r in results)
+    """Nothing refused: every bundle was imported, had been already, or waits in the queue."""
+    return all(r.get("status") in ("imported", "already_imported", "queued") for r in results)
 
 
 def _env_pem() -> str | None:

@@ -19,6 +19,18 @@ PASS = "correct horse battery"
 HEAD_ID = "11010519491231002X"
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One private PostgreSQL cluster for the whole session (tests/pg.py)."""
+    from pg import Cluster, pg_bin
+
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL binaries are missing (/usr/lib/postgresql/*/bin): apt-get install postgresql")
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     return tmp_path / "home"

@@ -106,17 +106,6 @@ def bad_roster_rows() -> list[list[Any]]:
     return rows
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
-    from pg import Cluster, pg_bin
-
-    if pg_bin() is None:
-        pytest.skip("PostgreSQL binaries are missing (/usr/lib/postgresql/*/bin): apt-get install postgresql")
-    cluster = Cluster()
-    yield cluster
-    cluster.stop()
-
-
 @pytest.fixture(scope="module")
 def laptop(tmp_path_factory: pytest.TempPathFactory):
     store = seeded_laptop(tmp_path_factory.mktemp("lap") / "home")

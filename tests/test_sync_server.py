@@ -4,33 +4,18 @@ real laptop stores, refusals, and a server killed (SIGKILL) mid-push."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from conftest import PASS, household_input
+from servers import CountyServer as Server
 
 from fieldapp.oplog import outbox_size
 from fieldapp.services import Fieldapp
 from fieldapp.store import Store
 
 VILLAGE = "370303102201"
-FIELDAPP = str(Path(sys.executable).parent / "fieldapp")
-
-
-@pytest.fixture(scope="session")
-def pg_cluster():
-    from pg import Cluster, pg_bin
-
-    if pg_bin() is None:
-        pytest.skip("PostgreSQL binaries are missing (/usr/lib/postgresql/*/bin): apt-get install postgresql")
-    cluster = Cluster()
-    yield cluster
-    cluster.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -38,42 +23,6 @@ def db_url(request, tmp_path: Path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'county.db'}"
     return request.getfixturevalue("pg_cluster").new_database()
-
-
-class Server:
-    def __init__(self, data: Path, db: str) -> None:
-        from pg import free_port
-
-        self.data, self.db, self.port = data, db, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        import httpx
-
-        self.proc = subprocess.Popen([FIELDAPP, "serve", "--data", str(self.data), "--db", self.db, "--county", "370303",
-                                      "--port", str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if httpx.get(self.url + "/api/v1/info", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-            if self.proc.poll() is not None:
-                raise RuntimeError(self.proc.stderr.read().decode() if self.proc.stderr else "server died")
-        raise RuntimeError("server did not start")
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
-
-    def admin(self, *args: str) -> str:
-        out = subprocess.run([FIELDAPP, "admin", "--data", str(self.data), "--db", self.db, *args],
-                             capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0, out.stderr
-        return out.stdout.strip()
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ now" against a real county server (uvicorn) on 127.0.0.1."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from conftest import PASS, household_input
 from PySide6.QtCore import QSettings
+from servers import CountyServer as Server
 
 from fieldapp.oplog import outbox_size
 from fieldapp.services import Fieldapp
@@ -24,7 +22,6 @@ from ui.scanner import ScannerFilter
 from ui.session import Session
 
 VILLAGE = "370303102201"
-FIELDAPP = str(Path(sys.executable).parent / "fieldapp")
 
 
 @pytest.fixture
@@ -144,43 +141,6 @@ def test_import_refusal_shows_translated_reason(make_window, county, home, tmp_p
 
 
 # ----- a real county server ---------------------------------------------------------------------
-class Server:
-    def __init__(self, data: Path) -> None:
-        from pg import free_port
-
-        self.data, self.port = data, free_port()
-        self.db = f"sqlite:///{data.parent / 'county.db'}"
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        import httpx
-
-        self.proc = subprocess.Popen([FIELDAPP, "serve", "--data", str(self.data), "--db", self.db, "--county", "370303",
-                                      "--port", str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if httpx.get(self.url + "/api/v1/info", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-            if self.proc.poll() is not None:
-                raise RuntimeError(self.proc.stderr.read().decode() if self.proc.stderr else "server died")
-        raise RuntimeError("server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-    def admin(self, *args: str) -> str:
-        out = subprocess.run([FIELDAPP, "admin", "--data", str(self.data), "--db", self.db, *args],
-                             capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0, out.stderr
-        return out.stdout.strip()
-
-
 @pytest.fixture
 def server(tmp_path: Path):
     s = Server(tmp_path / "server")

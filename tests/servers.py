@@ -1,0 +1,58 @@
+"""A real county server process on 127.0.0.1 for tests (``fieldapp serve`` on a free port)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+FIELDAPP = str(Path(sys.executable).parent / "fieldapp")
+
+
+class CountyServer:
+    """``fieldapp serve`` with its data folder and database; ``admin`` runs ``fieldapp admin`` on them."""
+
+    def __init__(self, data: Path, db: str | None = None, county: str = "370303") -> None:
+        from pg import free_port
+
+        self.data, self.port, self.county = data, free_port(), county
+        self.db = db or f"sqlite:///{data.parent / (data.name + '-county.db')}"
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        import httpx
+
+        self.proc = subprocess.Popen([FIELDAPP, "serve", "--data", str(self.data), "--db", self.db, "--county",
+                                      self.county, "--port", str(self.port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if httpx.get(self.url + "/api/v1/info", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+            if self.proc.poll() is not None:
+                raise RuntimeError(self.proc.stderr.read().decode() if self.proc.stderr else "server died")
+        raise RuntimeError("server did not start")
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to finish anything."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+    def admin(self, *args: str) -> str:
+        out = subprocess.run([FIELDAPP, "admin", "--data", str(self.data), "--db", self.db, *args],
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
