@@ -23,6 +23,7 @@ from fieldapp import overview
 from fieldapp.codes import code_list
 from ui.household_model import (
     COL_NAME,
+    COL_VILLAGE,
     HouseholdFilter,
     HouseholdFilterProxy,
     HouseholdTableModel,
@@ -92,6 +93,9 @@ class HouseholdListTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Village names (镇 + 村) are the longest text: give them room instead of eliding
+        # (contents-based sizing would measure every one of 20,000 rows).
+        self.table.setColumnWidth(COL_VILLAGE, 190)
         self.table.activated.connect(self._activated)
         lay.addWidget(self.table, 1)
 
