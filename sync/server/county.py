@@ -324,7 +324,7 @@ class County:
                 return {"acked_seq": dev.hw_seq, "stored": 0, "duplicates": 0, "quarantined": len(ops),
                         "reason": why.en, "reason_zh": why.zh}
             res = ingest(conn, ops)
-            refresh_for_ops(conn, ops)
+            refresh_for_ops(conn, ops, res.facts)
             for op_id in res.alarms:
                 self._quarantine(conn, "alarm", device_id, "integrity_alarm", f"op {op_id} arrived with different content")
             hw = advance_high_water(conn, device_id, dev.hw_seq)
@@ -370,7 +370,7 @@ class County:
             except OpRefused:
                 raise bf.refuse("damaged") from None
             res = ingest(conn, opened.ops)
-            refresh_for_ops(conn, opened.ops)
+            refresh_for_ops(conn, opened.ops, res.facts)
             for op_id in res.alarms:
                 self._quarantine(conn, "alarm", device_id, "integrity_alarm", f"op {op_id} arrived with different content")
             hw = advance_high_water(conn, device_id, dev.hw_seq)

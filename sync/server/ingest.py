@@ -3,14 +3,17 @@
 
 One call handles a batch in the caller's transaction: it reads what it needs
 in a few ``IN (...)`` queries, applies the rules in memory, and writes with
-``executemany`` inserts; no per-op round trips.
+``executemany`` inserts; no per-op round trips. The hot statements go to the
+DBAPI driver as plain SQL with tuples (:func:`run_many`, :func:`select_in`):
+SQLAlchemy's per-row parameter processing cost more than the database's work.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,12 +25,20 @@ from fieldapp.store import utc_now
 from sync.server import schema as t
 
 IN_CHUNK = 500
+PG_IN_CHUNK = 5000
 ENTITIES = {"household", "member", "visit", "problem", "measure", "attachment"}
 REGISTER_ENTITIES = {"household", "member", "problem", "measure"}
+OP_COLUMNS = ("op_id", "device_id", "device_seq", "hlc", "county", "entity", "entity_id", "field", "value",
+              "supersedes", "schema_version", "author", "digest", "household_id", "received_at")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_encode_str: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what dumps(str) gives here
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")), one encoder for all."""
+    return _ENCODER.encode(value)
 
 
 def chunks(values: Iterable[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
@@ -67,6 +78,88 @@ def _dialect_insert(conn: Connection, table: sa.Table) -> Any:
     return sqlite_insert(table)
 
 
+# ----- plain SQL through the driver (SQLite and psycopg) -------------------------------------
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _is_pg(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def run_many(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run ``sql`` (``?`` placeholders) once per row, as one driver ``executemany``."""
+    if not rows:
+        return
+    if _is_pg(conn):
+        sql = sql.replace("?", "%s")
+    conn.exec_driver_sql(sql, list(rows))
+
+
+def _insert_sql(table: sa.Table, cols: Sequence[str], conflict: str = "") -> str:
+    """INSERT INTO table (cols) VALUES (?, ...) [ON CONFLICT ...]."""
+    return (f"INSERT INTO {_q(table.name)} ({', '.join(_q(c) for c in cols)}) "
+            f"VALUES ({', '.join('?' for _ in cols)}){conflict}")
+
+
+def insert_texts(conn: Connection, table: sa.Table, cols: Sequence[str], rows: Sequence[Sequence[str | None]]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING of rows of strings (or None): on PostgreSQL as one
+    statement over arrays, one per column (``executemany`` there runs one statement a row)."""
+    if not rows or not _is_pg(conn) or not all(v is None or v.__class__ is str for r in rows for v in r):
+        insert_rows(conn, table, cols, rows, ignore=True)
+        return
+    for part in chunks(rows, PG_IN_CHUNK):
+        conn.exec_driver_sql(
+            f"INSERT INTO {_q(table.name)} ({', '.join(_q(c) for c in cols)}) "
+            f"SELECT * FROM unnest({', '.join('%s::text[]' for _ in cols)}) ON CONFLICT DO NOTHING",
+            tuple(list(col) for col in zip(*part, strict=True)))
+
+
+def insert_rows(conn: Connection, table: sa.Table, cols: Sequence[str], rows: Sequence[Sequence[Any]],
+                *, ignore: bool = False) -> None:
+    """INSERT (... ON CONFLICT DO NOTHING when ``ignore``) of tuples in ``cols`` order."""
+    run_many(conn, _insert_sql(table, cols, " ON CONFLICT DO NOTHING" if ignore else ""), rows)
+
+
+def upsert_rows(conn: Connection, table: sa.Table, cols: Sequence[str], keys: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> None:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE of tuples in ``cols`` order (keys unique in ``rows``)."""
+    sets = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in cols if c not in keys)
+    run_many(conn, _insert_sql(table, cols, f" ON CONFLICT ({', '.join(_q(k) for k in keys)}) DO UPDATE SET {sets}"),
+             rows)
+
+
+def _in_batches(conn: Connection, sql: str, ids: Iterable[Any], params: tuple[Any, ...]) -> Iterator[tuple[str, Any]]:
+    if _is_pg(conn):
+        text = sql.replace("?", "%s").replace("{ids}", "= ANY(%s)")
+        for batch in chunks(ids, PG_IN_CHUNK):
+            yield text, (*params, batch)
+        return
+    for batch in chunks(ids):
+        yield sql.replace("{ids}", f"IN ({','.join('?' * len(batch))})"), (*params, *batch)
+
+
+def select_in(conn: Connection, sql: str, ids: Iterable[Any], *params: Any) -> Iterator[Any]:
+    """Rows of ``sql``, whose ``{ids}`` marker stands for ``IN (ids)``, after ``params`` (``?``)."""
+    for text, args in _in_batches(conn, sql, ids, params):
+        yield from conn.exec_driver_sql(text, args)
+
+
+def execute_in(conn: Connection, sql: str, ids: Iterable[Any], *params: Any) -> None:
+    """Run ``sql`` (an UPDATE or DELETE) whose ``{ids}`` marker stands for ``IN (ids)``."""
+    for text, args in _in_batches(conn, sql, ids, params):
+        conn.exec_driver_sql(text, args)
+
+
+def _copy_rows(conn: Connection, table: sa.Table, cols: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL COPY ... FROM STDIN of tuples (the fastest bulk insert; rows keep their order)."""
+    raw: Any = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f"COPY {_q(table.name)} ({', '.join(_q(c) for c in cols)}) FROM STDIN") as cp:
+        for r in rows:
+            cp.write_row(r)
+
+
+# ----- checks -----------------------------------------------------------------------------
 class OpRefused(ValueError):  # noqa: N818
     """A batch holds an op this server must not take (wrong county, malformed)."""
 
@@ -82,6 +175,9 @@ class IngestResult:
     alarms: list[str] = field(default_factory=list)
     quarantined: int = 0
     days_ahead: int = 0
+    # (entity, entity id) -> (fact value, device id) of the facts this call stored: the projection
+    # takes them from here instead of reading and decoding them again (see state.refresh_for_ops).
+    facts: dict[tuple[str, str], tuple[dict[str, Any], str]] = field(default_factory=dict, repr=False)
 
 
 def check_ops(ops: list[Op], *, county: str, device_id: str | None) -> None:
@@ -112,6 +208,29 @@ def days_ahead(ops: list[Op], now_ms: int) -> int:
     return 0
 
 
+# ----- ingest -----------------------------------------------------------------------------
+def _digest_body(op: Op, value_json: str) -> str:
+    """The text :meth:`Op.content_digest` hashes, built around an already encoded value."""
+    return (f"[{_encode_str(op.entity)},{_encode_str(op.entity_id)},{_encode_str(op.field)},{value_json},"
+            f"{dumps(sorted(op.supersedes)) if op.supersedes else '[]'}]")
+
+
+def _encoder(sample: Op) -> Any:
+    """op -> (value JSON, content digest), encoding each value once (not again for the digest).
+
+    The digest is built around the value's JSON exactly as :meth:`Op.content_digest` builds it;
+    checked on a fresh copy of ``sample``, and should the two ever differ, the op's own method is used.
+    """
+    def fast(op: Op) -> tuple[str, str]:
+        value_json = dumps(op.value)
+        return value_json, hashlib.sha256(_digest_body(op, value_json).encode("utf-8")).hexdigest()
+
+    def slow(op: Op) -> tuple[str, str]:
+        return dumps(op.value), op.content_digest()
+
+    return fast if fast(replace(sample))[1] == replace(sample).content_digest() else slow
+
+
 def ingest(conn: Connection, ops: list[Op]) -> IngestResult:
     """Store new ops and update live values, facts and households (caller's transaction)."""
     res = IngestResult()
@@ -123,9 +242,8 @@ def ingest(conn: Connection, ops: list[Op]) -> IngestResult:
         elif prev.content_digest() != op.content_digest():
             res.alarms.append(op.op_id)
     existing: dict[str, str] = {}
-    for ids in chunks(batch):
-        for op_id, digest in conn.execute(sa.select(t.ops.c.op_id, t.ops.c.digest).where(t.ops.c.op_id.in_(ids))):
-            existing[op_id] = digest
+    for op_id, digest in select_in(conn, "SELECT op_id, digest FROM ops WHERE op_id {ids}", batch):
+        existing[op_id] = digest
     new: list[Op] = []
     for op in batch.values():
         if op.op_id in existing:
@@ -138,32 +256,32 @@ def ingest(conn: Connection, ops: list[Op]) -> IngestResult:
     if not new:
         return res
 
+    encode = _encoder(new[0])
     entity_ids = {op.entity_id for op in new}
     facts: dict[tuple[str, str], tuple[str, str | None]] = {}
-    for ids in chunks(entity_ids):
-        q = sa.select(t.facts.c.entity, t.facts.c.entity_id, t.facts.c.digest, t.facts.c.household_id)
-        for e, i, d, h in conn.execute(q.where(t.facts.c.entity_id.in_(ids))):
-            facts[(e, i)] = (d, h)
+    for e, i, d, h in select_in(conn, "SELECT entity, entity_id, digest, household_id FROM facts WHERE entity_id {ids}",
+                                entity_ids):
+        facts[(e, i)] = (d, h)
     live: dict[tuple[str, str, str], list[LiveValue]] = {}
     reg_ids = {op.entity_id for op in new if not op.is_fact}
-    for ids in chunks(reg_ids):
-        q = sa.select(t.live_values).where(t.live_values.c.entity_id.in_(ids))
-        for r in conn.execute(q):
-            live.setdefault((r.entity, r.entity_id, r.field), []).append(
-                LiveValue(r.op_id, r.hlc, r.device_id, json.loads(r.value) if r.value is not None else None))
+    for e, i, f, op_id, hlc, dev, value in select_in(
+            conn, "SELECT entity, entity_id, field, op_id, hlc, device_id, value FROM live_values WHERE entity_id {ids}",
+            reg_ids):
+        live.setdefault((e, i, f), []).append(LiveValue(op_id, hlc, dev, json.loads(value) if value is not None else None))
     superseded: set[str] = set()
-    for ids in chunks([op.op_id for op in new if not op.is_fact]):
-        superseded.update(r[0] for r in conn.execute(sa.select(t.superseded.c.op_id).where(t.superseded.c.op_id.in_(ids))))
+    superseded.update(r[0] for r in select_in(conn, "SELECT op_id FROM superseded WHERE op_id {ids}",
+                                              [op.op_id for op in new if not op.is_fact]))
 
     now = utc_now()
-    op_rows: list[dict[str, Any]] = []
-    fact_rows: list[dict[str, Any]] = []
-    sup_rows: list[dict[str, Any]] = []
+    op_rows: list[tuple[Any, ...]] = []
+    fact_rows: list[tuple[Any, ...]] = []
+    sup_rows: list[tuple[str]] = []
     touched: set[tuple[str, str, str]] = set()
     villages: dict[str, str] = {}
     new_fact_ids: list[str] = []
     for op in new:
         household_id: str | None
+        value_json, digest = encode(op)
         if op.is_fact:
             found = facts.get((op.entity, op.entity_id))
             verdict = check_fact(found[0] if found else None, op)
@@ -172,9 +290,9 @@ def ingest(conn: Connection, ops: list[Op]) -> IngestResult:
             if verdict.alarm:
                 res.alarms.append(op.op_id)
             elif verdict.applied:
-                facts[(op.entity, op.entity_id)] = (op.content_digest(), household_id)
-                fact_rows.append({"entity": op.entity, "entity_id": op.entity_id, "digest": op.content_digest(),
-                                  "household_id": household_id})
+                facts[(op.entity, op.entity_id)] = (digest, household_id)
+                fact_rows.append((op.entity, op.entity_id, digest, household_id))
+                res.facts[(op.entity, op.entity_id)] = (value, op.device_id)
                 new_fact_ids.append(op.entity_id)
                 if op.entity == "household":
                     key = ("household", op.entity_id, "village_code")
@@ -187,44 +305,33 @@ def ingest(conn: Connection, ops: list[Op]) -> IngestResult:
             new_live, _ = apply_to_register(live.get(key, []), op, {op.op_id} if op.op_id in superseded else set())
             live[key] = new_live
             superseded.update(op.supersedes)
-            sup_rows.extend({"op_id": s} for s in op.supersedes)
+            sup_rows.extend((s,) for s in op.supersedes)
             touched.add(key)
             if op.entity == "household" and op.field == "village_code" and ("household", op.entity_id) in facts:
                 w = winner(new_live)
                 if w is not None:
                     villages[op.entity_id] = str(w.value)
-        op_rows.append({
-            "op_id": op.op_id, "device_id": op.device_id, "device_seq": op.device_seq, "hlc": op.hlc,
-            "county": op.county, "entity": op.entity, "entity_id": op.entity_id, "field": op.field,
-            "value": dumps(op.value), "supersedes": dumps(list(op.supersedes)), "schema_version": op.schema_version,
-            "author": op.author, "digest": op.content_digest(), "household_id": household_id, "received_at": now,
-        })
-    conn.execute(t.ops.insert(), op_rows)
-    insert_ignore(conn, t.superseded, sup_rows)
-    insert_ignore(conn, t.facts, fact_rows)
+        op_rows.append((op.op_id, op.device_id, op.device_seq, op.hlc, op.county, op.entity, op.entity_id, op.field,
+                        value_json, dumps(list(op.supersedes)) if op.supersedes else "[]", op.schema_version,
+                        op.author, digest, household_id, now))
+    if _is_pg(conn):
+        _copy_rows(conn, t.ops, OP_COLUMNS, op_rows)
+    else:
+        insert_rows(conn, t.ops, OP_COLUMNS, op_rows)
+    insert_texts(conn, t.superseded, ("op_id",), sup_rows)
+    insert_texts(conn, t.facts, ("entity", "entity_id", "digest", "household_id"), fact_rows)
     if touched:
-        lv = t.live_values.c
-        conn.execute(
-            t.live_values.delete().where(lv.entity == sa.bindparam("e"), lv.entity_id == sa.bindparam("i"),
-                                         lv.field == sa.bindparam("f")),
-            [{"e": k[0], "i": k[1], "f": k[2]} for k in touched],
-        )
-        rows = [{"entity": k[0], "entity_id": k[1], "field": k[2], "op_id": v.op_id, "hlc": v.hlc,
-                 "device_id": v.device_id, "value": dumps(v.value)} for k in touched for v in live[k]]
-        if rows:
-            conn.execute(t.live_values.insert(), rows)
-    upsert(conn, t.households, [{"household_id": h, "village_code": v} for h, v in villages.items()], ["household_id"])
+        run_many(conn, "DELETE FROM live_values WHERE entity = ? AND entity_id = ? AND field = ?", list(touched))
+        insert_rows(conn, t.live_values, ("entity", "entity_id", "field", "op_id", "hlc", "device_id", "value"),
+                    [(k[0], k[1], k[2], v.op_id, v.hlc, v.device_id, dumps(v.value)) for k in touched for v in live[k]])
+    upsert_rows(conn, t.households, ("household_id", "village_code"), ("household_id",), list(villages.items()))
     # Edits that arrived before their record: give them their household now.
     orphan_ids: set[str] = set()
-    for ids in chunks(new_fact_ids):
-        q = sa.select(t.ops.c.entity_id).where(t.ops.c.entity_id.in_(ids), t.ops.c.household_id.is_(None)).distinct()
-        orphan_ids.update(r[0] for r in conn.execute(q))
+    orphan_ids.update(r[0] for r in select_in(
+        conn, "SELECT DISTINCT entity_id FROM ops WHERE household_id IS NULL AND entity_id {ids}", new_fact_ids))
     if orphan_ids:
-        conn.execute(
-            t.ops.update().where(t.ops.c.entity_id == sa.bindparam("i"), t.ops.c.household_id.is_(None))
-            .values(household_id=sa.bindparam("h")),
-            [{"i": i, "h": h} for (e, i), (_d, h) in facts.items() if i in orphan_ids and h],
-        )
+        run_many(conn, "UPDATE ops SET household_id = ? WHERE entity_id = ? AND household_id IS NULL",
+                 [(h, i) for (e, i), (_d, h) in facts.items() if i in orphan_ids and h])
     res.stored = len(new)
     return res
 
