@@ -151,3 +151,36 @@ def test_server_killed_mid_push_then_resumed(server: Server, tmp_path: Path) -> 
         assert stats["ops"] == total and stats["households"] == 40
     finally:
         a.store.close()
+
+
+def test_household_moving_into_a_village_brings_its_history(tmp_path: Path) -> None:
+    """A household that moves to a village of another laptop reaches it whole:
+    its earlier ops were written while it lived elsewhere, before that laptop's cursor."""
+    from sync.client import enroll, sync
+
+    server = Server(tmp_path / "county", f"sqlite:///{tmp_path / 'county.db'}")
+    server.start()
+    a = Fieldapp(Store.create(tmp_path / "a", PASS, county="370303"), actor="a")
+    b = Fieldapp(Store.create(tmp_path / "b", PASS, county="370303"), actor="b")
+    try:
+        enroll(a, server.url, server.admin("enroll-code", "--village", VILLAGE, "--cadre", "a"))
+        enroll(b, server.url, server.admin("enroll-code", "--village", "370303102202", "--cadre", "b"))
+        hid = a.add_household(household_input())
+        vid, _ = a.record_visit(hid, a.answers_from_assessment(hid, {"food": {"staple_ok": True, "protein_ok": False}}),
+                                validate=False)
+        sync(a)
+        sync(b)
+        assert b.list_households() == []  # not b's village
+        a.set_household_field(hid, "village_code", "370303102202")
+        sync(a)
+        sync(b)
+        shown = b.household_detail(hid)
+        assert shown["head_name"] == "张三" and shown["village_code"] == "370303102202"
+        assert [v["id"] for v in shown["visits"]] == [vid]
+        assert [p["indicator"] for p in shown["problems"]] == ["food"]
+        sync(b)  # nothing new comes twice
+        assert len(b.household_detail(hid)["visits"]) == 1
+    finally:
+        a.store.close()
+        b.store.close()
+        server.stop()

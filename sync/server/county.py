@@ -393,12 +393,21 @@ class County:
         rows = conn.execute(q).all()
         more = len(rows) > limit
         rows = rows[:limit]
+        # A household that moved into this device's villages in this page brings its
+        # older history too (the cursor had passed it while it lived elsewhere).
+        moved = sorted({r.entity_id for r in rows if r.entity == "household" and r.field == "village_code"})
+        if moved and cursor > 0:
+            older = (sa.select(o.c.seq, o.c.op_id, o.c.device_id, o.c.device_seq, o.c.hlc, o.c.county, o.c.entity,
+                               o.c.entity_id, o.c.field, o.c.value, o.c.supersedes, o.c.schema_version, o.c.author)
+                     .where(o.c.household_id.in_(moved), o.c.seq <= cursor, o.c.device_id != device_id)
+                     .order_by(o.c.seq))
+            rows = [*conn.execute(older).all(), *rows]
         out = [Op(op_id=r.op_id, device_id=r.device_id, device_seq=int(r.device_seq), hlc=r.hlc, entity=r.entity,
                   entity_id=r.entity_id, field=r.field, value=json.loads(r.value) if r.value is not None else None,
                   supersedes=tuple(json.loads(r.supersedes)), county=r.county, schema_version=int(r.schema_version),
                   author=r.author) for r in rows]
         if rows:
-            new_cursor = int(rows[-1].seq)
+            new_cursor = max(cursor, int(rows[-1].seq))
         else:
             top = conn.execute(sa.select(sa.func.max(o.c.seq))).scalar()
             new_cursor = max(cursor, int(top or 0)) if not more else cursor
