@@ -1,8 +1,9 @@
 """The county dashboard in a real browser: Debian's Chromium (driven by
 Playwright) against a real uvicorn server on 127.0.0.1, seeded with the ops of
 a real laptop store. Log in, import a roster with errors and fix it, check the
-numbers against the laptop, record a spot check, download an export and open
-it, and keep a township account out of other townships.
+numbers against the laptop, record a spot check (its discrepancy opens a ledger problem), download an
+export and open it, create and disable a township account, and keep a
+township account out of other townships.
 
 Set FIELDAPP_DASHBOARD_SHOTS=DIR to also save screenshots of the pages (zh)."""
 
@@ -166,7 +167,7 @@ def test_county_admin_flow(browser: Any, env: dict[str, Any]) -> None:
     assert page.locator("[data-testid=households] tr").count() == exp["households"] + 1
     shot(page, "village")
     page.locator("[data-testid=households] a").first.click()
-    shot(page, "household")
+    assert page.get_by_test_id("whoami").is_visible()
 
     # Spot check: the day's sample, record a discrepancy, see it in the report.
     page.goto(env["url"] + f"/dashboard/spotchecks?day={env['day']}")
@@ -176,9 +177,17 @@ def test_county_admin_flow(browser: Any, env: dict[str, Any]) -> None:
     row.locator("input[name=note]").fill("电话核实：本月未入户")
     row.locator("button[type=submit]").click()
     assert page.locator("tr[data-visit]").first.get_by_test_id("outcome").inner_text() == "不一致"
+    assert page.locator("tr[data-visit]").first.get_by_test_id("problem-opened").inner_text() == "已登记问题台账"
     shot(page, "spot-checks")
+    page.locator("tr[data-visit]").first.get_by_test_id("problem-opened").click()
+    ledger = page.locator("tr[data-source=spot_check]").inner_text()
+    assert "数据错误" in ledger and "抽查" in ledger and "电话核实：本月未入户" in ledger and "待整改" in ledger
+    shot(page, "household")
     page.goto(env["url"] + "/dashboard/spotchecks/report")
     assert "电话核实：本月未入户" in page.inner_text("[data-testid=spot-table]")
+    # The discrepancy opened a ledger problem (抽查 / 数据错误): the county page counts it.
+    page.goto(env["url"] + f"/dashboard/area/{COUNTY}")
+    assert number(page, "n-open-problems") == exp["open_problems"] + 1
 
     # Export: download and open it.
     page.goto(env["url"] + "/dashboard/exports")
@@ -207,6 +216,32 @@ def test_county_admin_flow(browser: Any, env: dict[str, Any]) -> None:
     first = page.locator("[data-testid=access-table] tr").nth(1).inner_text()
     assert "export_xlsx" in first and str(exp["households"] + 3) in first
     shot(page, "access-log")
+
+    # Accounts: create a township account (password generated, shown once); it logs in to its township.
+    page.click("header >> text=账号管理")
+    form = page.get_by_test_id("account-form")
+    form.locator("input[name=username]").fill("liuhe")
+    form.locator("select[name=role]").select_option("township")
+    form.locator("input[name=township]").fill(ROSTER_VILLAGE[:9])
+    page.get_by_test_id("account-create").click()
+    password = page.get_by_test_id("new-password").inner_text().strip()
+    assert len(password) >= 10
+    assert page.locator("[data-testid=account-table] tr[data-user]").count() == 3
+    shot(page, "accounts")
+    other = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    other.goto(env["url"] + "/dashboard/login")
+    other.fill("input[name=username]", "liuhe")
+    other.fill("input[name=password]", password)
+    other.click("main button[type=submit]")
+    other.wait_for_selector("[data-testid=whoami]")
+    assert other.url.endswith(f"/dashboard/area/{ROSTER_VILLAGE[:9]}")
+    assert other.goto(env["url"] + "/dashboard/accounts").status == 403
+    other.context.close()
+    # Disable it: the account table says so, and the access log has both actions.
+    page.locator("tr[data-user=liuhe] [data-testid=toggle]").click()
+    assert page.locator("tr[data-user=liuhe] [data-testid=account-status]").inner_text() == "已停用"
+    page.goto(env["url"] + "/dashboard/access-log")
+    assert "account_disable" in page.locator("[data-testid=access-table] tr").nth(1).inner_text()
 
     # English.
     page.goto(env["url"] + f"/dashboard/area/{COUNTY}")

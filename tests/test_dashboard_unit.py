@@ -302,9 +302,16 @@ def test_csrf_is_required_on_every_form_post(web: Web) -> None:
     day = date.today().isoformat()
     for path, data in (("/dashboard/logout", {}), ("/dashboard/roster/confirm", {"token": "x"}),
                        ("/dashboard/devices/enroll", {"cadre": "x", "village": LAPTOP_VILLAGE}),
+                       ("/dashboard/accounts", {"username": "evil", "role": "county", "password": "x" * 12}),
+                       ("/dashboard/accounts/town/disable", {}),
+                       ("/dashboard/accounts/town/password", {"password": "y" * 12}),
                        ("/dashboard/spotchecks/abc", {"outcome": "confirmed", "day": day})):
         assert web.client.post(path, data=data).status_code == 403, path
         assert web.client.post(path, data={**data, "csrf": "wrong" + csrf}).status_code == 403, path
+    # The refused account changes did nothing.
+    assert "evil" not in web.client.get("/dashboard/accounts").text
+    web2 = Web(web.client.app.state.county)
+    web2.login("town")
     # Still logged in: the refused logout did nothing.
     assert web.client.get("/dashboard/area/370303").status_code == 200
     r = web.client.post("/dashboard/devices/enroll", data={"csrf": csrf, "cadre": "张", "village": LAPTOP_VILLAGE})
@@ -430,3 +437,203 @@ def test_dashboard_queries_on_both_databases(backend: str, laptop: Any, tmp_path
         assert units[ROSTER_VILLAGE[:9]].overdue == 3  # roster households were never visited
     finally:
         county.close()
+
+
+# ----- account management (county role) ------------------------------------------------------------
+def test_county_admin_creates_a_township_account_that_sees_only_its_villages(web: Web, county: Any) -> None:
+    from sync.server.accounts import access_entries
+
+    csrf = web.login("admin")
+    page = web.client.get("/dashboard/accounts")
+    assert page.status_code == 200 and "账号管理" in page.text
+    assert [u for u in re.findall(r'data-user="([^"]+)"', page.text)] == ["admin", "town", "viewer"]
+    town = ROSTER_VILLAGE[:9]
+    # Refusals: short password, township role without a township, a township of another county, an existing user.
+    for data in ({"username": "liuhe", "role": "township", "township": town, "password": "short"},
+                 {"username": "liuhe", "role": "township", "township": "", "password": "x" * 12},
+                 {"username": "liuhe", "role": "township", "township": "110101001", "password": "x" * 12},
+                 {"username": "town", "role": "readonly", "password": "x" * 12},
+                 {"username": "a b", "role": "readonly", "password": "x" * 12}):
+        r = web.client.post("/dashboard/accounts", data={"csrf": csrf, **data})
+        assert r.status_code == 422 and 'data-testid="account-error"' in r.text, data
+    # Create with a chosen password, and one with a generated password that is shown once.
+    r = web.client.post("/dashboard/accounts", data={"csrf": csrf, "username": "liuhe", "role": "township",
+                                                     "township": town, "password": "liuhe-secret-1"})
+    assert r.status_code == 200 and 'data-testid="new-password">liuhe-secret-1<' in r.text
+    assert "liuhe-secret-1" not in web.client.get("/dashboard/accounts").text
+    r = web.client.post("/dashboard/accounts", data={"csrf": csrf, "username": "audit2", "role": "readonly",
+                                                     "password": ""})
+    generated = re.search(r'data-testid="new-password">([^<]+)<', r.text).group(1)
+    assert len(generated) >= 10
+    # The new township account logs in, lands on its township and sees only its villages.
+    other = Web(county)
+    other.login("liuhe", "liuhe-secret-1")
+    assert other.client.get("/dashboard/").headers["location"] == f"/dashboard/area/{town}"
+    assert other.client.get(f"/dashboard/api/summary/{town}").json()["households"] == 3
+    assert other.client.get(f"/dashboard/area/{LAPTOP_VILLAGE}").status_code == 403
+    assert other.client.get(f"/dashboard/api/village/{LAPTOP_VILLAGE}/households").status_code == 403
+    assert other.client.get("/dashboard/accounts").status_code == 403
+    Web(county).login("audit2", generated)
+    rows = web.client.get("/dashboard/accounts").text
+    liuhe = re.search(r'<tr data-user="liuhe".*?</tr>', rows, re.S).group(0)
+    assert town in liuhe and "乡镇账号" in liuhe and "正常" in liuhe
+    assert re.search(r"<td>\d{4}-\d\d-\d\dT\d\d:\d\d</td>\s*<td data-testid", liuhe)  # last login
+    actions = [(e["username"], e["action"], e["detail"]) for e in access_entries(county.engine)
+               if e["action"].startswith("account_")]
+    assert actions == [("admin", "account_create", "audit2 readonly"),
+                       ("admin", "account_create", f"liuhe township {town}")]
+
+
+def test_disabled_account_cannot_log_in_and_password_reset(web: Web, county: Any) -> None:
+    from sync.server.accounts import access_entries
+
+    csrf = web.login("admin")
+    town = Web(county)
+    town.login("town")
+    assert town.client.get(f"/dashboard/area/{ROSTER_VILLAGE}").status_code == 200
+    r = web.client.post("/dashboard/accounts/town/disable", data={"csrf": csrf})
+    assert r.status_code == 200 and 'data-testid="account-done"' in r.text
+    assert re.search(r'<tr data-user="town".*?已停用', r.text, re.S)
+    # Its open session ends at once and it cannot log in again.
+    assert town.client.get(f"/dashboard/area/{ROSTER_VILLAGE}").headers["location"] == "/dashboard/login"
+    page = town.client.get("/dashboard/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    assert town.client.post("/dashboard/login", data={"csrf": token, "username": "town",
+                                                      "password": ADMIN_PW}).status_code == 401
+    # An admin cannot disable themself.
+    assert web.client.post("/dashboard/accounts/admin/disable", data={"csrf": csrf}).status_code == 422
+    assert web.client.post("/dashboard/accounts/nobody/disable", data={"csrf": csrf}).status_code == 422
+    # Re-enabled: logs in again. Password reset: the old one stops working, the new one works.
+    assert web.client.post("/dashboard/accounts/town/enable", data={"csrf": csrf}).status_code == 200
+    town.login("town")
+    assert web.client.post("/dashboard/accounts/town/password", data={"csrf": csrf, "password": "short"}).status_code == 422
+    r = web.client.post("/dashboard/accounts/town/password", data={"csrf": csrf, "password": "brand-new-pass-7"})
+    assert r.status_code == 200 and "brand-new-pass-7" in r.text
+    assert town.client.get(f"/dashboard/area/{ROSTER_VILLAGE}").status_code == 303  # session ended
+    page = town.client.get("/dashboard/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    assert town.client.post("/dashboard/login", data={"csrf": token, "username": "town",
+                                                      "password": ADMIN_PW}).status_code == 401
+    town.login("town", "brand-new-pass-7")
+    assert [e["action"] for e in access_entries(county.engine) if e["action"].startswith("account_")] == [
+        "account_password", "account_enable", "account_disable"]
+
+
+def test_account_page_refused_to_township_and_readonly(web: Web) -> None:
+    for user in ("town", "viewer"):
+        csrf = web.login(user)
+        assert web.client.get("/dashboard/accounts").status_code == 403, user
+        assert "/dashboard/accounts" not in web.client.get("/dashboard/").text
+        for path, data in (("/dashboard/accounts", {"username": "sneak", "role": "county", "password": "x" * 12}),
+                           ("/dashboard/accounts/admin/disable", {}),
+                           ("/dashboard/accounts/admin/password", {"password": "x" * 12})):
+            assert web.client.post(path, data={"csrf": csrf, **data}).status_code == 403, (user, path)
+    web.login("admin")
+    page = web.client.get("/dashboard/accounts").text
+    assert "sneak" not in page and re.search(r'<tr data-user="admin".*?正常', page, re.S)
+
+
+def test_account_page_in_english(web: Web) -> None:
+    web.login("admin")
+    web.client.get("/dashboard/lang/en")
+    page = web.client.get("/dashboard/accounts").text
+    assert "Accounts" in page and "Township" in page and "Create account" in page and "账号管理" not in page
+
+
+# ----- a spot-check discrepancy opens a ledger problem ---------------------------------------------
+def test_spot_check_discrepancy_opens_one_problem_that_the_laptop_pulls(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from fieldapp.merge import Op
+    from fieldapp.policy import load_policy
+    from fieldapp.services import Fieldapp
+    from sync.device import apply_remote
+    from sync.server import dash_tables as d
+    from sync.server.accounts import create_account
+    from sync.server.county import County
+
+    store = seeded_laptop(tmp_path / "lap", households=12, seed=9)
+    county = County(tmp_path / "county", None, COUNTY)
+    try:
+        push_laptop(county, store)
+        exp = laptop_expected(store)
+        create_account(county.engine, COUNTY, "admin", ADMIN_PW, "county")
+        web = Web(county)
+        csrf = web.login("admin")
+        day = store.conn.execute("SELECT substr(visited_at,1,10), count(*) FROM visit GROUP BY 1 ORDER BY 2 DESC"
+                                 ).fetchone()[0]
+        page = web.client.get(f"/dashboard/spotchecks?day={day}")
+        visit_id = re.search(r'data-visit="([^"]+)"', page.text).group(1)
+        hid = store.conn.execute("SELECT household_id FROM visit WHERE id = ?", (visit_id,)).fetchone()[0]
+        cursor = county.pull(store.device_id, 0, 100_000)["cursor"]
+        note = "电话核实：户主称本月未入户"
+        r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy",
+                                                                      "note": note, "day": day})
+        assert r.status_code == 303
+        # Recording it again (another note, or another outcome and back) opens no second problem.
+        for outcome, text in (("discrepancy", note + "（复核）"), ("confirmed", ""), ("discrepancy", note)):
+            r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": outcome,
+                                                                          "note": text, "day": day})
+            assert r.status_code == 303
+        deadline = (date.today() + timedelta(days=load_policy("37").rectification_deadline_days)).isoformat()
+        with county.engine.connect() as conn:
+            problems = [dict(p._mapping) for p in conn.execute(
+                sa.select(d.problem_state).where(d.problem_state.c.source == "spot_check"))]
+            ops = [dict(o._mapping) for o in conn.execute(sa.text(
+                "SELECT device_id, device_seq, entity, field, author, value FROM ops WHERE device_id LIKE 'county:%'"))]
+        assert len(problems) == 1 and len(ops) == 1
+        p = problems[0]
+        assert (p["household_id"], p["village_code"], p["indicator"], p["category"], p["reason"], p["status"],
+                p["deadline"]) == (hid, LAPTOP_VILLAGE, "data_error", "data_error", note, "pending", deadline)
+        assert ops[0]["device_id"] == f"county:{COUNTY}" and ops[0]["entity"] == "problem" and ops[0]["author"] == "admin"
+        value = json.loads(ops[0]["value"])
+        assert set(value) == {"household_id", "indicator", "category", "source", "reason", "reporter", "opened_at",
+                              "deadline"}
+        assert value["reporter"] == "admin" and value["source"] == "spot_check"
+        # The dashboard counts it, and the household page and the report show it.
+        doc = web.client.get(f"/dashboard/api/summary/{LAPTOP_VILLAGE}").json()
+        assert doc["open_problems"] == exp["open_problems"] + 1
+        assert sum(sum(b.values()) for b in doc["problems_by_age"].values()) == exp["open_problems"] + 1
+        assert doc["problems_by_age"]["data_error"]["lt30"] == 1
+        hh = web.client.get(f"/dashboard/household/{hid}").text
+        assert re.search(r'data-source="spot_check"><td>数据错误</td><td>抽查</td><td>' + note, hh)
+        assert 'data-testid="problem-opened"' in web.client.get("/dashboard/spotchecks/report").text
+        # The household's laptop receives it on its next pull and stores it like one of its own.
+        pulled = county.pull(store.device_id, cursor, 100_000)
+        assert [(o["entity"], o["entity_id"]) for o in pulled["ops"]] == [("problem", p["problem_id"])]
+        app = Fieldapp(store, load_policy("37"), actor="王建国")
+        with store.tx():
+            counts = apply_remote(app, [Op.from_json(o) for o in pulled["ops"]])
+        assert counts["applied"] == 1
+        row = store.conn.execute("SELECT household_id, indicator, category, source, reason, reporter, deadline, status"
+                                 " FROM problem WHERE id = ?", (p["problem_id"],)).fetchone()
+        assert tuple(row) == (hid, "data_error", "data_error", "spot_check", note, "admin", deadline, "pending")
+        assert laptop_expected(store)["open_problems"] == doc["open_problems"]
+    finally:
+        county.close()
+        store.close()
+
+
+def test_spot_check_record_opens_a_problem_only_for_a_discrepancy(county: Any, laptop: Any) -> None:
+    from sync.server import dash_tables as d
+    from sync.server import spotcheck
+    from sync.server.accounts import Account
+
+    push_laptop(county, laptop)
+    day = laptop.conn.execute("SELECT substr(visited_at,1,10), count(*) FROM visit GROUP BY 1 ORDER BY 2 DESC").fetchone()[0]
+    admin = Account("admin", "county", None)
+    outsider = Account("t", "township", ROSTER_VILLAGE[:9])
+    with county._write() as conn:
+        assert spotcheck.draw(conn, day, 1.0, "admin") >= 2
+        first, second = [r.visit_id for r in spotcheck.checks(conn, admin, day=day)][:2]
+        assert spotcheck.record(conn, admin, first, "not_reached", "", county=COUNTY, deadline_days=30) is None
+        assert spotcheck.record(conn, admin, first, "confirmed", "", county=COUNTY, deadline_days=30) is None
+        with pytest.raises(Exception, match="sample"):
+            spotcheck.record(conn, outsider, second, "discrepancy", "x", county=COUNTY, deadline_days=30)
+        pid = spotcheck.record(conn, admin, second, "discrepancy", "不一致", county=COUNTY, deadline_days=30)
+        assert pid and spotcheck.record(conn, admin, second, "discrepancy", "again", county=COUNTY,
+                                        deadline_days=30) is None
+        stored = conn.execute(sa.select(d.spot_checks.c.problem_id).where(d.spot_checks.c.visit_id == second)).scalar()
+        seqs = [s for (s,) in conn.execute(sa.text("SELECT device_seq FROM ops WHERE device_id = :d ORDER BY 1"),
+                                           {"d": f"county:{COUNTY}"})]
+    assert stored == pid and seqs == [1]

@@ -69,12 +69,11 @@ class Account:
         return sa.true()
 
 
-def create_account(engine: Engine, county: str, username: str, password: str, role: str,
-                   township: str | None = None) -> Account:
-    """Create (or reset the password and role of) an account.
+def _checked(county: str, username: str, role: str, township: str | None) -> str | None:
+    """The township code to store, after checking the user name, role and township.
 
     Raises:
-        InputRefused: bad user name, role, township code or a too-short password.
+        InputRefused: a bad user name, role or township code.
     """
     if not USERNAME.match(username):
         raise InputRefused("the user name may hold 2-64 letters, digits and _ . @ -",
@@ -83,13 +82,33 @@ def create_account(engine: Engine, county: str, username: str, password: str, ro
         raise InputRefused(f"role must be one of {', '.join(ROLES)}", f"角色须为 {'、'.join(ROLES)} 之一")
     if role == "township":
         if not (township and len(township) == 9 and township.isdigit() and township.startswith(county)):
-            raise InputRefused(f"a township account needs --township with a 9-digit township code of county {county}",
-                               f"乡镇账号须用 --township 指定本县（{county}）的9位乡镇代码")
-    else:
-        township = None
+            raise InputRefused(f"a township account needs the 9-digit code of a township of county {county}"
+                               " (--township on the command line)",
+                               f"乡镇账号须指定本县（{county}）的9位乡镇代码（命令行用 --township）")
+        return township
+    return None
+
+
+def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise InputRefused(f"the password must have at least {MIN_PASSWORD} characters",
                            f"密码至少需要{MIN_PASSWORD}个字符")
+
+
+def new_password() -> str:
+    """A random initial password (16 characters, shown to the admin once)."""
+    return secrets.token_urlsafe(12)
+
+
+def create_account(engine: Engine, county: str, username: str, password: str, role: str,
+                   township: str | None = None) -> Account:
+    """Create (or reset the password and role of) an account (command line).
+
+    Raises:
+        InputRefused: bad user name, role, township code or a too-short password.
+    """
+    township = _checked(county, username, role, township)
+    _check_password(password)
     row = {"username": username, "password_hash": _hasher.hash(password), "role": role, "township": township,
            "created_at": utc_now(), "disabled": False}
     with engine.begin() as conn:
@@ -103,11 +122,68 @@ def create_account(engine: Engine, county: str, username: str, password: str, ro
     return Account(username, role, township)
 
 
+def add_account(engine: Engine, county: str, actor: str, username: str, password: str, role: str,
+                township: str | None = None) -> Account:
+    """Create a new account from the dashboard (never overwrites one), recorded in the access log.
+
+    Raises:
+        InputRefused: bad user name, role, township code, a too-short password, or the user exists.
+    """
+    username = username.strip()
+    township = _checked(county, username, role, (township or "").strip() or None)
+    _check_password(password)
+    with engine.begin() as conn:
+        if conn.execute(sa.select(d.accounts.c.username).where(d.accounts.c.username == username)).first():
+            raise InputRefused(f"the account '{username}' already exists", f"账号“{username}”已存在")
+        conn.execute(d.accounts.insert().values(username=username, password_hash=_hasher.hash(password), role=role,
+                                                township=township, created_at=utc_now(), disabled=False))
+        log_access(conn, actor, "account_create", f"{username} {role}{' ' + township if township else ''}", [])
+    return Account(username, role, township)
+
+
+def _existing(conn: Connection, username: str) -> Any:
+    row = conn.execute(sa.select(d.accounts).where(d.accounts.c.username == username)).first()
+    if row is None:
+        raise InputRefused(f"no account '{username}'", f"没有账号“{username}”")
+    return row
+
+
+def set_disabled(engine: Engine, actor: str, username: str, disabled: bool) -> None:
+    """Disable (ending its sessions) or re-enable an account, recorded in the access log.
+
+    Raises:
+        InputRefused: no such account, or an admin disabling their own account.
+    """
+    if disabled and username == actor:
+        raise InputRefused("you cannot disable your own account", "不能停用自己的账号")
+    with engine.begin() as conn:
+        _existing(conn, username)
+        conn.execute(d.accounts.update().where(d.accounts.c.username == username).values(disabled=disabled))
+        if disabled:
+            conn.execute(d.sessions.delete().where(d.sessions.c.username == username))
+        log_access(conn, actor, "account_disable" if disabled else "account_enable", username, [])
+
+
+def reset_password(engine: Engine, actor: str, username: str, password: str) -> None:
+    """Set a new password (ending the account's sessions), recorded in the access log.
+
+    Raises:
+        InputRefused: no such account or a too-short password.
+    """
+    _check_password(password)
+    with engine.begin() as conn:
+        _existing(conn, username)
+        conn.execute(d.accounts.update().where(d.accounts.c.username == username)
+                     .values(password_hash=_hasher.hash(password)))
+        conn.execute(d.sessions.delete().where(d.sessions.c.username == username))
+        log_access(conn, actor, "account_password", username, [])
+
+
 def list_accounts(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         rows = conn.execute(sa.select(d.accounts).order_by(d.accounts.c.username)).all()
     return [{"username": r.username, "role": r.role, "township": r.township, "created_at": r.created_at,
-             "disabled": bool(r.disabled)} for r in rows]
+             "last_login": r.last_login, "disabled": bool(r.disabled)} for r in rows]
 
 
 def check_password(engine: Engine, username: str, password: str) -> Account | None:
@@ -120,10 +196,11 @@ def check_password(engine: Engine, username: str, password: str) -> Account | No
         return None
     if row is None or row.disabled:
         return None
-    if _hasher.check_needs_rehash(row.password_hash):
-        with engine.begin() as conn:
-            conn.execute(d.accounts.update().where(d.accounts.c.username == username)
-                         .values(password_hash=_hasher.hash(password)))
+    with engine.begin() as conn:
+        values: dict[str, Any] = {"last_login": utc_now()}
+        if _hasher.check_needs_rehash(row.password_hash):
+            values["password_hash"] = _hasher.hash(password)
+        conn.execute(d.accounts.update().where(d.accounts.c.username == username).values(**values))
     return Account(row.username, row.role, row.township)
 
 

@@ -1,5 +1,5 @@
-"""Tables of the dashboard (migration 0002): the derived state projected from
-the op log, villages, accounts, sessions, the access log and spot checks."""
+"""Tables of the dashboard (migrations 0002, 0003): the derived state projected
+from the op log, villages, accounts, sessions, the access log and spot checks."""
 
 from __future__ import annotations
 
@@ -100,6 +100,7 @@ accounts = sa.Table(
     sa.Column("township", sa.String(9)),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("last_login", sa.String(32)),
 )
 
 sessions = sa.Table(
@@ -146,6 +147,7 @@ spot_checks = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("recorded_by", sa.String(64)),
     sa.Column("recorded_at", sa.String(32)),
+    sa.Column("problem_id", sa.String(36)),
 )
 
 projection_meta = sa.Table(

@@ -306,7 +306,7 @@ def read_roster(conn: Connection, county: str, data: bytes) -> Roster:
     return roster
 
 
-class _CountyWriter:
+class CountyWriter:
     """Makes ops of the county device: next seq, a clock after every op it wrote before."""
 
     def __init__(self, conn: Connection, county: str, author: str) -> None:
@@ -338,7 +338,7 @@ def _live_ids(conn: Connection, entity_ids: Iterable[str]) -> dict[tuple[str, st
 def plan_ops(conn: Connection, county: str, roster: Roster, *, skip_errors: bool, dry_run: bool = False,
              author: str = "") -> tuple[list[Op], dict[str, int]]:
     """The ops that bring the county's records to the roster, and counts of what they do."""
-    w = _CountyWriter(conn, county, author or "county")
+    w = CountyWriter(conn, county, author or "county")
     plan = {"households_new": 0, "households_updated": 0, "members_new": 0, "members_updated": 0,
             "rows_skipped": 0, "ops": 0}
     good = [r for r in roster.rows if r.ok]

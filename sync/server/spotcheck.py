@@ -1,22 +1,37 @@
 """Daily phone spot checks (DOMAIN §10): a random sample, at the policy's
 ``spot_check_rate`` (default 2%), of the visits made on a day, drawn once and
-kept, with the outcome of each call (confirmed / not reached / discrepancy)."""
+kept, with the outcome of each call (confirmed / not reached / discrepancy).
+
+A discrepancy opens a problem in the ledger (问题台账, source 抽查): a problem fact
+op of the county device ``county:<code>``, made like the roster's ops and like a
+laptop's ``open_problem``, ingested and projected in the caller's transaction,
+so the dashboard counts it and the household's laptops receive it on their
+next pull. One problem per sampled visit, however often the outcome is recorded.
+"""
 
 from __future__ import annotations
 
 import math
 import secrets
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldapp.errors import InputRefused
+from fieldapp.ids import uuid7
+from fieldapp.merge import FACT_FIELD
 from fieldapp.store import utc_now
 from sync.server import dash_tables as d
 from sync.server.accounts import Account
+from sync.server.ingest import ingest
+from sync.server.roster import CountyWriter
+from sync.server.state import refresh_for_ops
 
 OUTCOMES = ("confirmed", "not_reached", "discrepancy")
+# The ledger entry a discrepancy opens (DOMAIN §10: category 数据错误, source 抽查).
+PROBLEM_SOURCE, PROBLEM_CATEGORY, PROBLEM_INDICATOR = "spot_check", "data_error", "data_error"
 
 
 def sample_size(visits: int, rate: float) -> int:
@@ -57,7 +72,7 @@ def checks(conn: Connection, account: Account, *, day: str | None = None, outcom
     """Sampled visits with household head, phone and visitor (personal data: log the view)."""
     s, v, h = d.spot_checks.c, d.visit_state.c, d.hh_state.c
     q = (sa.select(s.visit_id, s.day, s.household_id, s.village_code, s.outcome, s.note, s.recorded_by,
-                   s.recorded_at, v.visited_at, v.visitor, h.head_name, h.phone, h.grp)
+                   s.recorded_at, s.problem_id, v.visited_at, v.visitor, h.head_name, h.phone, h.grp)
          .select_from(d.spot_checks.join(d.visit_state, s.visit_id == v.visit_id)
                       .outerjoin(d.hh_state, s.household_id == h.household_id))
          .where(account.village_filter(s.village_code)).order_by(s.day.desc(), s.village_code, v.visited_at))
@@ -68,8 +83,14 @@ def checks(conn: Connection, account: Account, *, day: str | None = None, outcom
     return list(conn.execute(q))
 
 
-def record(conn: Connection, account: Account, visit_id: str, outcome: str, note: str) -> None:
-    """Record the outcome of one spot-check call.
+def record(conn: Connection, account: Account, visit_id: str, outcome: str, note: str, *, county: str,
+           deadline_days: int, today: date | None = None) -> str | None:
+    """Record the outcome of one spot-check call; a discrepancy opens a ledger problem (once per visit).
+
+    Must run in a county write transaction (``County._write``): the problem is an op of the county device.
+
+    Returns:
+        The id of the problem this call opened, else None.
 
     Raises:
         InputRefused: unknown outcome, a visit not in the sample, or one outside the account's villages;
@@ -82,5 +103,31 @@ def record(conn: Connection, account: Account, visit_id: str, outcome: str, note
     row = conn.execute(sa.select(d.spot_checks).where(d.spot_checks.c.visit_id == visit_id)).first()
     if row is None or not account.sees_village(row.village_code):
         raise InputRefused("this visit is not in a spot-check sample you can see", "该走访不在您可查看的抽查样本中")
-    conn.execute(d.spot_checks.update().where(d.spot_checks.c.visit_id == visit_id).values(
-        outcome=outcome, note=note.strip()[:2000], recorded_by=account.username, recorded_at=utc_now()))
+    note = note.strip()[:2000]
+    values: dict[str, Any] = {"outcome": outcome, "note": note, "recorded_by": account.username,
+                              "recorded_at": utc_now()}
+    opened = None
+    if outcome == "discrepancy" and not row.problem_id:
+        opened = open_problem(conn, county, row.household_id, note, account.username,
+                              deadline_days=deadline_days, today=today)
+        values["problem_id"] = opened
+    conn.execute(d.spot_checks.update().where(d.spot_checks.c.visit_id == visit_id).values(**values))
+    return opened
+
+
+def open_problem(conn: Connection, county: str, household_id: str, reason: str, reporter: str, *,
+                 deadline_days: int, today: date | None = None) -> str:
+    """Write a spot-check problem fact as an op of the county device, ingest it and project it.
+
+    The value has the shape of a laptop's ``Services.open_problem`` (household_id, indicator, category,
+    source, reason, reporter, opened_at, deadline), so laptops store it like one of their own.
+    """
+    deadline = ((today or date.today()) + timedelta(days=deadline_days)).isoformat()
+    w = CountyWriter(conn, county, reporter)
+    w.op("problem", uuid7(), FACT_FIELD, {
+        "household_id": household_id, "indicator": PROBLEM_INDICATOR, "category": PROBLEM_CATEGORY,
+        "source": PROBLEM_SOURCE, "reason": reason, "reporter": reporter, "opened_at": utc_now(),
+        "deadline": deadline})
+    ingest(conn, w.ops)
+    refresh_for_ops(conn, w.ops)
+    return w.ops[0].entity_id

@@ -62,7 +62,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "none": ("无", "None"), "sort": ("排序", "Sort"), "all_visible": ("全部可见范围", "Everything you can see"),
     "filter_household": ("按户ID筛选", "Filter by household id"), "go": ("查询", "Go"),
     "personal_note": ("本页含个人信息，查看已记入访问日志。", "This page shows personal data; your view is logged."),
+    "accounts": ("账号管理", "Accounts"), "role": ("角色", "Role"), "role_county": ("县级管理员", "County admin"),
+    "role_township": ("乡镇账号", "Township"), "role_readonly": ("只读账号", "Read-only"),
+    "created": ("创建时间", "Created"), "last_login": ("最近登录", "Last login"), "disabled": ("已停用", "Disabled"),
+    "disable": ("停用", "Disable"), "enable": ("启用", "Enable"), "reset_password": ("重置密码", "Reset password"),
+    "new_account": ("新建账号", "New account"), "create_account": ("创建账号", "Create account"),
+    "township_code": ("乡镇代码（仅乡镇账号）", "Township code (township accounts)"),
+    "initial_password": ("初始密码", "Initial password"),
+    "password_blank": ("留空则随机生成", "blank: a random one"),
+    "password_once": ("密码只显示这一次，请当面或电话告知本人，不要通过聊天群发送。",
+                      "The password is shown only this once: hand it over in person or by phone, not in a chat group."),
+    "account_rules": ("乡镇账号只能查看本乡镇的村；只读账号可查看全县但不能修改。密码至少{n}个字符。停用或重置密码会立即结束该账号的登录。",
+                      "Township accounts see only their township's villages; read-only accounts see the county and change "
+                      "nothing. Passwords have at least {n} characters. Disabling or resetting a password ends the "
+                      "account's sessions at once."),
+    "account_created": ("已创建账号", "Account created"), "account_disabled": ("已停用账号", "Account disabled"),
+    "account_enabled": ("已启用账号", "Account enabled"), "account_password_reset": ("已重置密码", "Password reset"),
+    "data_error": ("数据错误", "Data error"), "spot_check": ("抽查", "Spot check"),
+    "problem_opened": ("已登记问题台账", "Problem opened in the ledger"), "source": ("来源", "Source"),
+    "src_visit": ("走访", "Visit"), "src_spot_check": ("抽查", "Spot check"), "src_screening": ("排查", "Screening"),
+    "src_lookback": ("回头看", "Look-back"), "src_alert": ("部门预警", "Department alert"), "src_12317": ("12317", "12317"),
 }
+
+
+SERVER_CODES = ("data_error", "spot_check")
 
 
 def tr(key: str, lang: str) -> str:
@@ -76,6 +99,8 @@ def code_label(list_name: str, code: str | None, lang: str) -> str:
     if code is None or code == "":
         return "—"
     try:
-        return label(list_name, str(code), lang)
+        text = label(list_name, str(code), lang)
     except KeyError:
-        return str(code)
+        text = str(code)
+    # Codes the dashboard writes that the laptop's code lists do not name (a spot-check problem's indicator).
+    return tr(text, lang) if text == str(code) and text in SERVER_CODES else text

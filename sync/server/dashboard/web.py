@@ -28,15 +28,22 @@ from sync.server import dash_tables as d
 from sync.server import schema as t
 from sync.server import spotcheck
 from sync.server.accounts import (
+    MIN_PASSWORD,
+    ROLES,
     SESSION_SECONDS,
     Account,
     access_entries,
+    add_account,
     check_password,
     end_session,
+    list_accounts,
     log_access,
+    new_password,
     new_session,
+    reset_password,
     same_token,
     session_account,
+    set_disabled,
 )
 from sync.server.dashboard import charts, queries
 from sync.server.dashboard.i18n import code_label, tr
@@ -304,10 +311,15 @@ class Dashboard:
             if not account.can_write:
                 raise Denied(403, "readonly_note")
             form = await self.form(request, csrf)
-            try:
-                with self.engine.begin() as conn:
+
+            def save() -> None:
+                with self.county._write() as conn:
                     spotcheck.record(conn, account, visit_id[:64], str(form.get("outcome") or ""),
-                                     str(form.get("note") or ""))
+                                     str(form.get("note") or ""), county=self.county.county,
+                                     deadline_days=self.policy.rectification_deadline_days)
+
+            try:
+                await run_in_threadpool(save)
             except FieldappError as exc:
                 return self.render(request, "error.html", account, csrf, status=422,
                                    key=exc.zh if self.lang(request) == "zh" else exc.en)
@@ -404,6 +416,50 @@ class Dashboard:
             rows = access_entries(self.engine, 300, household[:64] or None)
             return self.render(request, "access_log.html", account, csrf, rows=rows, household=household)
 
+        # ----- accounts (county role) ------------------------------------------------
+        @r.get("/accounts", response_class=HTMLResponse)
+        def accounts_page(request: Request) -> Response:
+            account, csrf = self.who(request)
+            self._need_county(account)
+            return self._accounts(request, account, csrf)
+
+        @r.post("/accounts", response_class=HTMLResponse)
+        async def accounts_create(request: Request) -> Response:
+            account, csrf = self.who(request)
+            self._need_county(account)
+            form = await self.form(request, csrf)
+            user = str(form.get("username") or "").strip()[:64]
+            role = str(form.get("role") or "")
+            password = str(form.get("password") or "") or new_password()
+            try:
+                await run_in_threadpool(add_account, self.engine, self.county.county, account.username, user,
+                                        password, role, str(form.get("township") or "")[:9] or None)
+            except FieldappError as exc:
+                return self._accounts(request, account, csrf, status=422, form=form,
+                                      error=exc.zh if self.lang(request) == "zh" else exc.en)
+            return self._accounts(request, account, csrf, done="account_created", target=user, password=password)
+
+        @r.post("/accounts/{username}/{action}", response_class=HTMLResponse)
+        async def accounts_change(request: Request, username: str, action: str) -> Response:
+            account, csrf = self.who(request)
+            self._need_county(account)
+            form = await self.form(request, csrf)
+            username = username[:64]
+            password = None
+            try:
+                if action in ("disable", "enable"):
+                    await run_in_threadpool(set_disabled, self.engine, account.username, username, action == "disable")
+                elif action == "password":
+                    password = str(form.get("password") or "") or new_password()
+                    await run_in_threadpool(reset_password, self.engine, account.username, username, password)
+                else:
+                    raise Denied(404, "not_found")
+            except FieldappError as exc:
+                return self._accounts(request, account, csrf, status=422,
+                                      error=exc.zh if self.lang(request) == "zh" else exc.en)
+            return self._accounts(request, account, csrf, done=f"account_{action}d" if action != "password"
+                                  else "account_password_reset", target=username, password=password)
+
         # ----- JSON API ---------------------------------------------------------------
         @r.get("/api/summary/{code}")
         def api_summary(request: Request, code: str) -> Any:
@@ -455,6 +511,16 @@ class Dashboard:
         share = charts.hbars([(name(u.code), u.all_met_share or 0.0, 0.0) for u in rows], max_value=1.0,
                              percent=True, colors=("#27ae60", "#27ae60"))
         return {"households": households, "share": share, "name": name}
+
+    def _accounts(self, request: Request, account: Account, csrf: str, status: int = 200, **extra: Any) -> HTMLResponse:
+        with self.engine.connect() as conn:
+            townships = sorted({v[:9] for v in queries.known_village_codes(conn, account)})
+            names = queries.village_names(conn)
+        tnames = {tc: next((v[1] for k, v in names.items() if k.startswith(tc) and v[1]), "") for tc in townships}
+        return self.render(request, "accounts.html", account, csrf, status=status, accounts=list_accounts(self.engine),
+                           roles=ROLES, townships=tnames, min_password=MIN_PASSWORD, form=extra.get("form") or {},
+                           error=extra.get("error"), done=extra.get("done"), target=extra.get("target"),
+                           password=extra.get("password"))
 
     def _devices(self, request: Request, account: Account, csrf: str, **extra: Any) -> HTMLResponse:
         scope = Scope("county", self.county.county)
