@@ -37,7 +37,7 @@ def make_app(lang: str, text_pt: int | None = None) -> QApplication:
     app.setApplicationName("Fieldapp")
     font = QFont(app.font())
     try:
-        from ui.cards_render import cjk_font_family
+        from ui.fonts import cjk_font_family
 
         font.setFamilies([cjk_font_family(), *font.families()])
     except Exception:  # noqa: BLE001 - no CJK font: Qt falls back as best it can

@@ -17,14 +17,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontDatabase,
     QFontMetricsF,
     QGuiApplication,
     QPageLayout,
@@ -36,8 +34,9 @@ from PySide6.QtGui import (
 )
 
 from fieldapp.cards import QR_QUIET_ZONE, CardView, qr_matrix
-from fieldapp.errors import FieldappError
 from fieldapp.fsutil import write_atomic
+from ui import fonts
+from ui.fonts import CJK_FAMILIES  # noqa: F401 - re-exported for callers of this module
 
 LAYOUTS = ("a4", "a6")
 PDF_DPI = 1200
@@ -61,27 +60,6 @@ ACCENT = QColor(0xA3, 0x1F, 0x1F)  # dark red: reads as dark grey on a mono lase
 INK = QColor(0x11, 0x11, 0x11)
 LABEL = QColor(0x5A, 0x5A, 0x5A)
 
-# First family found wins. Noto/Source Han come with Linux distributions,
-# YaHei/SimHei/DengXian with Windows, PingFang/Hiragino with macOS.
-CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "Microsoft YaHei",
-    "Microsoft YaHei UI",
-    "DengXian",
-    "SimHei",
-    "PingFang SC",
-    "Hiragino Sans GB",
-    "Heiti SC",
-    "STHeiti",
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "Droid Sans Fallback",
-    "SimSun",
-    "Noto Serif CJK SC",
-)
 
 _app: QGuiApplication | None = None  # keeps the app made by ensure_qt_app alive
 
@@ -155,30 +133,10 @@ def ensure_qt_app() -> QGuiApplication:
     return _app
 
 
-@lru_cache(maxsize=1)
 def cjk_font_family() -> str:
-    """Name the font family used for cards: the first installed CJK family.
-
-    Raises:
-        FieldappError: No font on this machine can show Simplified Chinese.
-    """
+    """Name the font family used for cards (see :func:`ui.fonts.cjk_font_family`)."""
     ensure_qt_app()
-    installed = QFontDatabase.families()
-    present = set(installed)
-    for family in CJK_FAMILIES:
-        if family in present:
-            return family
-    for family in installed:
-        systems = QFontDatabase.writingSystems(family)
-        if QFontDatabase.WritingSystem.SimplifiedChinese in systems and QFontDatabase.isScalable(
-            family
-        ):
-            return family
-    raise FieldappError(
-        "No Chinese font is installed, so cards cannot be printed. Install Noto Sans CJK SC.",
-        "本机没有中文字体，无法打印卡片。请安装思源黑体（Noto Sans CJK SC）。",
-        code="no_cjk_font",
-    )
+    return fonts.cjk_font_family()
 
 
 def _font(px: float, bold: bool = False) -> QFont:
