@@ -117,6 +117,9 @@ def measure(settings: Path) -> int:
     ensure_store(home)
     # Offscreen like the rest of the suite; Qt settings go to a scratch folder, not the user's.
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(settings), FIELDAPP_LANG="zh_CN")
+    # A laptop runs from compiled bytecode: let Python write and reuse __pycache__
+    # (the warm-up round compiles), whatever this shell says.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("FIELDAPP_PASSPHRASE", None)
     gui = ["gui", "--home", str(home), "--lang", "zh_CN"]
     programs: dict[str, list[str]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QTranslator
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, QTranslator
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -85,7 +85,16 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.unlock)
         self.unlock.opened.connect(self.on_opened)
         self._tabs_built = False
-        QTimer.singleShot(0, self._build_tabs)
+        # After the unlock page has painted (a zero timer could run before the first
+        # paint and delay it); a slow fallback in case no paint comes (hidden window).
+        self.unlock.installEventFilter(self)
+        QTimer.singleShot(2000, self, self._build_tabs)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.__dict__.get("unlock") and event.type() == QEvent.Type.Paint and not self._tabs_built:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._build_tabs)
+        return False
 
     def _build_tabs(self) -> None:
         """Make every tab in the current language."""
