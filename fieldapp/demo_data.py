@@ -30,6 +30,7 @@ from fieldapp.errors import InputRefused
 from fieldapp.idnumber import age_on, check_char
 from fieldapp.policy import Policy, load_policy
 from fieldapp.resources import load_json
+from fieldapp.rules import INDICATORS
 
 if TYPE_CHECKING:
     from _typeshed import SupportsLenAndGetItem
@@ -43,15 +44,6 @@ __all__ = [
     "village_count",
 ]
 
-INDICATORS: tuple[str, ...] = (
-    "food",
-    "clothing",
-    "education",
-    "medical",
-    "housing",
-    "water",
-    "income",
-)
 #: Statuses a demo problem may be progressed to; problems not in the plan stay ``pending``.
 PROBLEM_TARGET_STATUSES: tuple[str, ...] = ("in_progress", "awaiting_check", "closed")
 
