@@ -4,7 +4,7 @@ window started the same way in the same run; and the bundle's size on disk.
 
 Each start is a new process, offscreen, timed from just before the process is
 spawned to the first paint of its first top-level window (``FIELDAPP_STARTUP_PROBE``
-in ``fieldapp/frozen_main.py`` reports it and quits; the bare window carries the
+in ``ui/frozen_main.py`` reports it and quits; the bare window carries the
 same probe inline). The store is an existing one, so the first window is the
 real unlock page of ``ui/``; the probe says whether it was. The starts of the
 three programs are interleaved, one warm-up round is not counted, and the
@@ -124,7 +124,7 @@ def measure(settings: Path) -> int:
     gui = ["gui", "--home", str(home), "--lang", "zh_CN"]
     programs: dict[str, list[str]] = {
         "bare PySide6 window": [sys.executable, "-c", BARE],
-        "python -m fieldapp gui": [sys.executable, "-m", "fieldapp.frozen_main", *gui],
+        "python -m fieldapp gui": [sys.executable, "-m", "ui.frozen_main", *gui],
     }
     if FROZEN.exists():
         programs["frozen bundle (dist/fieldapp)"] = [str(FROZEN), *gui]

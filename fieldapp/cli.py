@@ -353,7 +353,7 @@ def cmd_recover(ctx: Ctx) -> int:
 
 
 def cmd_selftest(ctx: Ctx) -> int:
-    from fieldapp.selftest import run_selftest
+    from ui.selftest import run_selftest
 
     return EXIT_OK if run_selftest() == 0 else EXIT_REFUSED
 

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QT = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "ui")
 HTTP = ("httpx", "requests", "urllib3", "aiohttp", "fastapi", "starlette", "uvicorn", "http.client", "urllib.request")
-COMPOSITION_ROOT = {"cli.py", "cli_more.py", "rundemo.py", "__main__.py", "frozen_main.py", "selftest.py"}
+COMPOSITION_ROOT = {"cli.py", "cli_more.py", "rundemo.py", "__main__.py"}
 
 
 def _imports(path: Path) -> list[tuple[str, bool]]:

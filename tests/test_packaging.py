@@ -65,7 +65,7 @@ def test_icon_files() -> None:
 
 
 def test_selftest_passes_in_process(qapp, tmp_path: Path) -> None:
-    from fieldapp.selftest import STEPS, run_selftest
+    from ui.selftest import STEPS, run_selftest
 
     out = io.StringIO()
     rc = run_selftest(workdir=tmp_path, out=out)
@@ -78,7 +78,7 @@ def test_selftest_passes_in_process(qapp, tmp_path: Path) -> None:
 
 
 def test_selftest_reports_the_failing_step(qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fieldapp import selftest
+    from ui import selftest
 
     def broken(run: object) -> str:
         raise selftest.SelftestFailed("the form is missing")
@@ -94,7 +94,7 @@ def test_selftest_reports_the_failing_step(qapp, tmp_path: Path, monkeypatch: py
 
 
 def test_frozen_entry_passes_other_arguments_to_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
-    from fieldapp.frozen_main import main
+    from ui.frozen_main import main
 
     assert main(["check-id", "11010519491231002X"]) == 0
     assert "OK" in capsys.readouterr().out
@@ -109,7 +109,7 @@ def test_startup_probe_reports_the_unlock_window(tmp_path: Path) -> None:
     probe = tmp_path / "probe.txt"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"),
                FIELDAPP_STARTUP_PROBE=str(probe))
-    proc = subprocess.run([sys.executable, "-m", "fieldapp.frozen_main", "gui", "--home", str(home), "--lang", "en"],
+    proc = subprocess.run([sys.executable, "-m", "ui.frozen_main", "gui", "--home", str(home), "--lang", "en"],
                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     line = probe.read_text("utf-8")

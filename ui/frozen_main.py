@@ -1,8 +1,8 @@
 """Entry script of the PyInstaller bundle (``build.spec``): ``fieldapp --selftest`` or the CLI.
 
-``dist/fieldapp/fieldapp --selftest`` runs :func:`fieldapp.selftest.run_selftest`;
+``dist/fieldapp/fieldapp --selftest`` runs :func:`ui.selftest.run_selftest`;
 anything else goes to :func:`fieldapp.cli.main` unchanged (no arguments opens
-the desktop app). The same file runs unfrozen as ``python -m fieldapp.frozen_main``.
+the desktop app). The same file runs unfrozen as ``python -m ui.frozen_main``.
 
 ``FIELDAPP_STARTUP_PROBE=<file>`` is for ``bench/bench_startup.py``: when the
 first top-level window has painted, one line goes to ``<file>`` (or stdout when
@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     _ensure_stdio()
     if args[:1] == ["--selftest"]:
-        from fieldapp.selftest import run_selftest
+        from ui.selftest import run_selftest
 
         return run_selftest()
     probe = os.environ.get(PROBE_ENV)
