@@ -32,6 +32,27 @@ def pg_cluster():
 
 
 @pytest.fixture
+def county(tmp_path: Path):
+    """An in-process county server state (SQLite) for county 370303."""
+    from sync.server.county import County
+
+    c = County(tmp_path / "county", county="370303")
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    """A real ``fieldapp serve`` on 127.0.0.1 with a SQLite database."""
+    from servers import CountyServer
+
+    s = CountyServer(tmp_path / "county-server")
+    s.start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
 def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 

@@ -1,4 +1,5 @@
-"""A real county server process on 127.0.0.1 for tests (``fieldapp serve`` on a free port)."""
+"""County servers for tests: a real ``fieldapp serve`` process on 127.0.0.1 (free port),
+and a laptop enrolled directly with an in-process county."""
 
 from __future__ import annotations
 
@@ -56,3 +57,19 @@ class CountyServer:
                              capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr
         return out.stdout.strip()
+
+
+def enrolled_laptop(county, home: Path, village: str = "370303102201", actor: str = "张书记"):  # type: ignore[no-untyped-def]
+    """A fresh laptop store enrolled with the in-process ``county`` (no HTTP; its server URL leads nowhere)."""
+    from conftest import PASS
+
+    from fieldapp.services import Fieldapp
+    from fieldapp.store import Store
+    from sync import device as dv
+
+    store = Store.create(home, PASS, county="370303")
+    app = Fieldapp(store, actor=actor)
+    code = county.create_enroll_code([village], actor)
+    doc = county.enroll(code, store.device_id, **dv.public_keys(store), recovery_wrap=None)
+    dv.save_enrollment(store, doc, "http://127.0.0.1:9")
+    return app

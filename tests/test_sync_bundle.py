@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASS, household_input
+from servers import enrolled_laptop
 
 from fieldapp.hlc import encode
 from fieldapp.merge import Op
@@ -91,24 +92,6 @@ def test_county_imports_only_the_valid_vector(vector_county) -> None:
 
 
 # ----- real laptops ------------------------------------------------------------------------------
-@pytest.fixture
-def county(tmp_path: Path):
-    from sync.server.county import County
-
-    c = County(tmp_path / "county", county="370303")
-    yield c
-    c.close()
-
-
-def enrolled_laptop(county, home: Path) -> Fieldapp:
-    store = Store.create(home, PASS, county="370303")
-    app = Fieldapp(store, actor="张书记")
-    code = county.create_enroll_code([VILLAGE], "张书记")
-    doc = county.enroll(code, store.device_id, **dv.public_keys(store), recovery_wrap=None)
-    dv.save_enrollment(store, doc, "http://127.0.0.1:9")
-    return app
-
-
 @pytest.fixture
 def laptop(county, tmp_path: Path):
     app = enrolled_laptop(county, tmp_path / "lap")

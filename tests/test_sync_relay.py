@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from conftest import PASS, household_input, run_cli
 from servers import CountyServer
 
@@ -15,14 +14,6 @@ from fieldapp.services import Fieldapp
 from fieldapp.store import Store
 
 VILLAGE = "370303102201"
-
-
-@pytest.fixture
-def server(tmp_path: Path):
-    s = CountyServer(tmp_path / "county")
-    s.start()
-    yield s
-    s.stop()
 
 
 def _laptop(server: CountyServer, home: Path) -> Fieldapp:

@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import PASS, household_input
 from PySide6.QtCore import QSettings
-from servers import CountyServer as Server
+from servers import enrolled_laptop
 
 from fieldapp.oplog import outbox_size
 from fieldapp.services import Fieldapp
 from fieldapp.store import Store
-from sync import device as dv
 from ui.autolock import IdleLock
 from ui.errors import set_language
 from ui.main_window import MainWindow
@@ -49,30 +48,12 @@ def make_window(qtbot, tmp_path):
             w.session.lock_now()
 
 
-@pytest.fixture
-def county(tmp_path: Path):
-    from sync.server.county import County
-
-    c = County(tmp_path / "county", county="370303")
-    yield c
-    c.close()
-
-
-def enrolled(county, home: Path) -> Fieldapp:
-    store = Store.create(home, PASS, county="370303")
-    app = Fieldapp(store, actor="张书记")
-    code = county.create_enroll_code([VILLAGE], "张书记")
-    doc = county.enroll(code, store.device_id, **dv.public_keys(store), recovery_wrap=None)
-    dv.save_enrollment(store, doc, "http://127.0.0.1:9")
-    return app
-
-
 def _wait(qtbot, panel) -> None:
     qtbot.waitUntil(lambda: not panel.busy, timeout=60000)
 
 
 def test_panel_shows_state_and_conflicts_button(make_window, county, home):
-    app = enrolled(county, home)
+    app = enrolled_laptop(county, home)
     app.add_household(household_input())
     win = make_window(home, app)
     panel = win.status.sync
@@ -94,7 +75,7 @@ def test_not_enrolled_offers_enrollment_only(make_window, home):
 
 
 def test_export_to_usb_writes_a_bundle_the_county_reads(make_window, county, home, tmp_path, qtbot):
-    app = enrolled(county, home)
+    app = enrolled_laptop(county, home)
     app.add_household(household_input())
     win = make_window(home, app)
     panel = win.status.sync
@@ -123,7 +104,7 @@ def test_export_to_usb_writes_a_bundle_the_county_reads(make_window, county, hom
 
 @pytest.mark.parametrize(("lang", "expect"), [("en", "incomplete"), ("zh_CN", "不完整")])
 def test_import_refusal_shows_translated_reason(make_window, county, home, tmp_path, qtbot, lang, expect):
-    app = enrolled(county, home)
+    app = enrolled_laptop(county, home)
     win = make_window(home, app)
     set_language(lang)
     panel = win.status.sync
@@ -141,14 +122,6 @@ def test_import_refusal_shows_translated_reason(make_window, county, home, tmp_p
 
 
 # ----- a real county server ---------------------------------------------------------------------
-@pytest.fixture
-def server(tmp_path: Path):
-    s = Server(tmp_path / "server")
-    s.start()
-    yield s
-    s.stop()
-
-
 def test_enroll_then_sync_now_against_real_server(make_window, server, home, qtbot):
     app = Fieldapp(Store.create(home, PASS, county="370303"), actor="张书记")
     app.add_household(household_input())
@@ -174,7 +147,7 @@ def test_enroll_then_sync_now_against_real_server(make_window, server, home, qtb
 
 
 def test_sync_cancel_and_unreachable_server(make_window, county, home, qtbot):
-    app = enrolled(county, home)  # enrolled with http://127.0.0.1:9: nothing listens there
+    app = enrolled_laptop(county, home)  # enrolled with http://127.0.0.1:9: nothing listens there
     app.add_household(household_input())
     win = make_window(home, app)
     panel = win.status.sync
