@@ -319,6 +319,9 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     s = admin_add("export", cmd_admin_export, "Excel workbook: households, members, latest verdicts, problems")
     s.add_argument("--out", required=True, metavar="FILE.xlsx")
     s.add_argument("--village", metavar="CODE", help="only this village")
+    from sync import cli_monitor
+
+    cli_monitor.register_admin(admin_add, add, _county, _usage)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
