@@ -80,11 +80,9 @@ def register_admin(admin_add: Callable[..., argparse.ArgumentParser], add: Calla
     ms = m.add_subparsers(dest="monitor_cmd", metavar="ACTION")
 
     def sub(name: str, fn: Callable[[Any], int], text: str) -> argparse.ArgumentParser:
-        p = add(name, fn, text, ms)
-        for action in m._actions:
-            if action.dest in ("db", "data", "county"):
-                p.add_argument(*action.option_strings, dest=action.dest, default=argparse.SUPPRESS, help=action.help)
-        return p
+        from sync.cli import inherit_server_opts
+
+        return inherit_server_opts(m, add(name, fn, text, ms))
 
     s = sub("approve", cmd_approve, "bring a proposed household into monitoring as of --at, recording the checks the"
                                     " policy requires before approval as done by the county")
