@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 from fieldapp.errors import FieldappError
 from fieldapp.policy import load_policy
 from sync.server import dash_tables as d
+from sync.server import divisions
 from sync.server import schema as t
 from sync.server.accounts import (
     MIN_PASSWORD,
@@ -33,6 +34,7 @@ from sync.server.accounts import (
 from sync.server.dashboard import charts, queries
 from sync.server.dashboard.i18n import code_label, tr
 from sync.server.dashboard.queries import Scope
+from sync.server.roster import value_text
 from sync.server.state import ensure_built
 
 SESSION_COOKIE, LOGIN_COOKIE, LANG_COOKIE = "fa_session", "fa_login", "fa_lang"
@@ -59,12 +61,13 @@ class Dashboard:
         self.policy = load_policy(county.county[:2])
         self.env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
                                autoescape=select_autoescape(["html"]))
-        self.env.globals.update(code_label=code_label, indicators=d.INDICATORS, pct=_pct)
+        self.env.globals.update(code_label=code_label, indicators=d.INDICATORS, pct=_pct, value_text=value_text)
         # roster uploads waiting for the clerk's confirmation: token -> (expires, username, file)
         self.pending_rosters: dict[str, tuple[float, str, bytes]] = {}
         self.lock = threading.Lock()
         with county._write() as conn:
             ensure_built(conn)
+            divisions.ensure_loaded(conn, county.county)
 
     # ----- plumbing ----------------------------------------------------------------
     def lang(self, request: Request) -> str:
