@@ -3,14 +3,14 @@ monitor_step facts) and the county's 回头看 campaigns.
 Frozen once released: change the schema in a new revision.
 
 Revision ID: 0015
-Revises: 0003
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0003"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
