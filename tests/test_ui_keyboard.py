@@ -8,18 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PASS
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
-
-from fieldapp.services import Fieldapp
-from fieldapp.store import Store
-from ui.autolock import IdleLock
-from ui.errors import set_language
-from ui.main_window import MainWindow
-from ui.scanner import ScannerFilter
-from ui.session import Session
+from ui_window import unlocked_window
 
 NON_TEXT_GOAL = 100  # the goal for a 3-member visit (it took 207 keys before)
 
@@ -114,29 +106,15 @@ class Keyboard:
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path):
-    set_language("en")
-    home = tmp_path / "home"
-    app = Fieldapp(Store.create(home, PASS, county="370303"), actor="张书记")
-    hid = app.add_household(FAMILY)
-    session = Session(home, "en", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    win = MainWindow(session, idle=IdleLock(10), scanner=ScannerFilter())
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    win.activateWindow()
-    win.on_opened(app)
-    session.worker.wait()
-    qtbot.waitUntil(lambda: win.households.proxy.rowCount() == 1)
-    yield win, app, hid
-    session.worker.wait()
-    if session.is_open:
-        session.lock_now()
+    for win, app, hid, _ in unlocked_window(qtbot, tmp_path, FAMILY):
+        qtbot.waitUntil(lambda w=win: w.households.proxy.rowCount() == 1)
+        yield win, app, hid
 
 
 def test_three_member_visit_by_keys_only(window, qtbot) -> None:
     win, app, hid = window
     kb = Keyboard()
-    K, C = Qt.Key, Qt.KeyboardModifier.ControlModifier
+    K, C = Qt.Key, Qt.KeyboardModifier.ControlModifier  # noqa: N806 - short names keep the key script readable
     kb.press(K.Key_F, C)  # search
     kb.type("zs")
     qtbot.waitUntil(lambda: win.households.proxy.rowCount() == 1)

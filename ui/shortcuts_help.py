@@ -18,38 +18,36 @@ from PySide6.QtWidgets import (
 )
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Shortcuts", text)
-
-
 def shortcut_rows() -> list[tuple[str, str, str]]:
     """(where, keys, what) for every shortcut, translated."""
-    everywhere, hh, visit, dlg = _t("Everywhere"), _t("Household page"), _t("Visit form"), _t("Dialogs")
+    everywhere = QCoreApplication.translate("Shortcuts", "Everywhere")
+    hh = QCoreApplication.translate("Shortcuts", "Household page")
+    visit = QCoreApplication.translate("Shortcuts", "Visit form")
+    dlg = QCoreApplication.translate("Shortcuts", "Dialogs")
     return [
-        (everywhere, "F1", _t("This list of shortcuts")),
-        (everywhere, "Ctrl+F", _t("Search households")),
-        (everywhere, "Alt+1 … Alt+7", _t("Go to tab 1 to 7 (households … settings)")),
-        (everywhere, "Ctrl+Tab / Ctrl+Shift+Tab", _t("Next / previous tab")),
-        (everywhere, "Tab / Shift+Tab", _t("Next / previous control; Tab also leaves a table")),
-        (everywhere, "Ctrl+L", _t("Lock now")),
-        (everywhere, "Ctrl+Shift+S", _t("Scan card with camera")),
-        (everywhere, "Ctrl+Shift+Y", _t("Sync now")),
-        (_t("Household list"), "Enter", _t("Open the first household found, or the selected one")),
-        (hh, "Ctrl+N", _t("New visit (or back to the open one)")),
-        (hh, "Ctrl+E", _t("Edit household")),
-        (hh, "Alt+M / Alt+V / Alt+P / Alt+A", _t("Members / visits / problems / measures")),
-        (hh, "Ctrl+1", _t("Problem: start rectifying")),
-        (hh, "Ctrl+2", _t("Problem: ask for check")),
-        (hh, "Ctrl+3", _t("Problem: checked, close")),
-        (hh, "Ctrl+4", _t("Problem: send back")),
-        (visit, "Enter", _t("Next question; after the last one, next section")),
-        (visit, "Shift+Enter", _t("New line in a text field")),
-        (visit, "Ctrl+PgDn / Ctrl+PgUp", _t("Next / previous section")),
-        (visit, "Ctrl+Enter", _t("Finalise the visit")),
-        (visit, "Ctrl+Shift+Delete", _t("Discard the draft (asks first; the answer defaults to No)")),
-        (visit, "↑ ↓ / Space", _t("Choose in a list / tick a box")),
-        (dlg, "Ctrl+Enter", _t("Save the problem step")),
-        (dlg, "Esc", _t("Cancel")),
+        (everywhere, "F1", QCoreApplication.translate("Shortcuts", "This list of shortcuts")),
+        (everywhere, "Ctrl+F", QCoreApplication.translate("Shortcuts", "Search households")),
+        (everywhere, "Alt+1 … Alt+7", QCoreApplication.translate("Shortcuts", "Go to tab 1 to 7 (households … settings)")),
+        (everywhere, "Ctrl+Tab / Ctrl+Shift+Tab", QCoreApplication.translate("Shortcuts", "Next / previous tab")),
+        (everywhere, "Tab / Shift+Tab", QCoreApplication.translate("Shortcuts", "Next / previous control; Tab also leaves a table")),
+        (everywhere, "Ctrl+L", QCoreApplication.translate("Shortcuts", "Lock now")),
+        (everywhere, "Ctrl+Shift+S", QCoreApplication.translate("Shortcuts", "Scan card with camera")),
+        (QCoreApplication.translate("Shortcuts", "Household list"), "Enter", QCoreApplication.translate("Shortcuts", "Open the best match, or the selected household")),
+        (hh, "Ctrl+N", QCoreApplication.translate("Shortcuts", "New visit (or back to the open one)")),
+        (hh, "Ctrl+E", QCoreApplication.translate("Shortcuts", "Edit household")),
+        (hh, "Alt+M / Alt+V / Alt+P / Alt+A", QCoreApplication.translate("Shortcuts", "Members / visits / problems / measures")),
+        (hh, "Ctrl+1", QCoreApplication.translate("Shortcuts", "Problem: start rectifying")),
+        (hh, "Ctrl+2", QCoreApplication.translate("Shortcuts", "Problem: ask for check")),
+        (hh, "Ctrl+3", QCoreApplication.translate("Shortcuts", "Problem: checked, close")),
+        (hh, "Ctrl+4", QCoreApplication.translate("Shortcuts", "Problem: send back")),
+        (visit, "Enter", QCoreApplication.translate("Shortcuts", "Next question; after the last one, next section")),
+        (visit, "Shift+Enter", QCoreApplication.translate("Shortcuts", "New line in a text field")),
+        (visit, "Ctrl+PgDn / Ctrl+PgUp", QCoreApplication.translate("Shortcuts", "Next / previous section")),
+        (visit, "Ctrl+Enter", QCoreApplication.translate("Shortcuts", "Finalise the visit")),
+        (visit, "Ctrl+Shift+Delete", QCoreApplication.translate("Shortcuts", "Discard the draft (asks first; the answer defaults to No)")),
+        (visit, "↑ ↓ / Space", QCoreApplication.translate("Shortcuts", "Choose in a list / tick a box")),
+        (dlg, "Ctrl+Enter", QCoreApplication.translate("Shortcuts", "Save the problem step")),
+        (dlg, "Esc", QCoreApplication.translate("Shortcuts", "Cancel")),
     ]
 
 
@@ -58,12 +56,12 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_t("Keyboard shortcuts"))
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
         rows = shortcut_rows()
         lay = QVBoxLayout(self)
         self.table = QTableWidget(len(rows), 3)
         self.table.setTabKeyNavigation(False)
-        self.table.setHorizontalHeaderLabels([_t("Where"), _t("Keys"), _t("Action")])
+        self.table.setHorizontalHeaderLabels([self.tr("Where"), self.tr("Keys"), self.tr("Action")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, row in enumerate(rows):
