@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from fieldapp import hlc as hlc_mod
-from fieldapp.errors import FieldappError
+from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.ids import uuid7
 from fieldapp.merge import FACT_FIELD, LiveValue, Op, apply_to_register, check_fact, winner
+from fieldapp.opschema import op_problem
 from fieldapp.schema import SCHEMA_VERSION
 from fieldapp.store import Store, utc_now
 
@@ -335,7 +336,7 @@ class OpWriter:
         self.projector = projector
 
     def _new_op(self, entity: str, entity_id: str, field_name: str, value: Any, supersedes: tuple[str, ...], author: str) -> Op:
-        return Op(
+        op = Op(
             op_id=uuid7(),
             device_id=self.store.device_id,
             device_seq=self.store.next_seq(),
@@ -349,6 +350,13 @@ class OpWriter:
             schema_version=SCHEMA_VERSION,
             author=author,
         )
+        problem = op_problem(op)
+        if problem is not None:
+            # The same definition the county and every other laptop check: an op this laptop
+            # wrote that they would refuse is refused here, before it is stored.
+            raise InputRefused(f"cannot save this change: {problem.en}", f"无法保存该修改：{problem.zh}",
+                               code=problem.code)
+        return op
 
     def fact(self, entity: str, entity_id: str, value: dict[str, Any], author: str = "") -> Op:
         if entity not in FACT_ENTITIES:

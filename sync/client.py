@@ -204,7 +204,8 @@ def push(app: Any, http: httpx.Client, batch_bytes: int = BATCH_BYTES, progress:
         sent += len(batch)
         if progress:
             progress("push", sent, total)
-        if doc.get("quarantined"):
+        store.set_meta(dv.HELD_BY_COUNTY, str(int(doc.get("held", 0) or 0)))
+        if doc.get("code") == "clock_ahead":
             quarantined = InputRefused(doc["reason"], doc.get("reason_zh") or doc["reason"], code="clock_ahead")
             break
         if after <= before and after < batch[-1].device_seq:
@@ -227,12 +228,12 @@ def pull(app: Any, http: httpx.Client, progress: Progress | None = None, retries
         cursor = int(store.meta(dv.PULL_CURSOR, "0") or 0)
         params = {"cursor": cursor, "limit": PULL_LIMIT}
         doc = _request(http, "GET", "/api/v1/pull", sign=_with_query(sign, params), params=params, retries=retries).json()
-        ops = [Op.from_json(d) for d in doc["ops"]]
         with store.tx():
-            counts = dv.apply_remote(app, ops)
+            counts = dv.apply_remote(app, dv.decode_ops(store, doc["ops"]))
+            store.set_meta(dv.HELD_BY_COUNTY, str(int(doc.get("held", 0) or 0)))
             store.set_meta(dv.PULL_CURSOR, str(max(cursor, int(doc["cursor"]))))
             dv.ack(store, int(doc["acked_seq"]))
-        got += len(ops)
+        got += len(doc["ops"])
         applied += counts["applied"]
         if progress:
             progress("pull", got, got)

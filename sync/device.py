@@ -12,13 +12,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from fieldapp import hlc as hlc_mod
-from fieldapp.errors import InputRefused
+from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.merge import Op
 from fieldapp.oplog import apply_op, observe_remote_clock, outbox
+from fieldapp.opschema import OpProblem, op_problem
 from fieldapp.store import Store, utc_now
 from sync import bundle as bf
 
@@ -111,25 +113,74 @@ def county_sender(store: Store) -> bf.Sender:
 
 
 # ----- applying ops from the county -------------------------------------------------------
+HELD_BY_COUNTY = "sync_held_by_county"
+
+
+def set_aside(store: Store, op_id: str, reason: str, detail: str, doc: Any) -> None:
+    """Keep a received op that cannot be applied, with its reason (counted in ``status``)."""
+    store.conn.execute(
+        "INSERT INTO set_aside_op (op_id, received_at, reason, detail, op) VALUES (?,?,?,?,?)",
+        (str(op_id)[:64], utc_now(), reason, detail[:500],
+         json.dumps(doc, ensure_ascii=True, sort_keys=True, default=str)))
+
+
+def decode_ops(store: Store, docs: list[Any]) -> list[Op]:
+    """Ops from their JSON documents; a document that is not an op is set aside (caller's transaction)."""
+    out: list[Op] = []
+    for doc in docs:
+        try:
+            out.append(Op.from_json(doc))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            op_id = doc.get("op_id", "?") if isinstance(doc, dict) else "?"
+            set_aside(store, op_id, "bad_op", "not an op", doc)
+    return out
+
+
 def apply_remote(app: Any, ops: list[Op]) -> dict[str, int]:
-    """Apply received ops inside the caller's transaction; refuse far-future ones first.
+    """Apply received ops inside the caller's transaction, each on its own.
+
+    An op that is malformed (:func:`fieldapp.opschema.op_problem`), too far in the future,
+    or that the store cannot apply is set aside with its reason; the others apply.
 
     Returns:
-        Counts by apply status (applied, duplicate, alarm).
+        Counts by apply status (applied, duplicate, alarm, set_aside).
     """
     store: Store = app.store
     assert store.in_tx
+    counts = {"applied": 0, "duplicate": 0, "alarm": 0, "set_aside": 0}
     for op in ops:
-        if store.clock.too_far_ahead(op.hlc):
+        problem = op_problem(op)
+        if problem is None and store.clock.too_far_ahead(op.hlc):
             days = max(1, (hlc_mod.decode(op.hlc)[0] - store.clock.now()) // 86_400_000)
-            raise bf.refuse("clock_ahead", days=days)
-    counts = {"applied": 0, "duplicate": 0, "alarm": 0}
-    for op in ops:
-        observe_remote_clock(store, op)
-        res = apply_op(store, op, app.projector)
+            problem = OpProblem("clock_ahead", f"the op's clock is {days} day(s) ahead", f"数据时间超前 {days} 天")
+        if problem is not None:
+            set_aside(store, op.op_id, problem.code, problem.en, op.to_json())
+            counts["set_aside"] += 1
+            continue
+        store.conn.execute("SAVEPOINT apply_one")
+        try:
+            observe_remote_clock(store, op)
+            res = apply_op(store, op, app.projector)
+        except (sqlcipher3.Error, FieldappError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            store.conn.execute("ROLLBACK TO apply_one")
+            store.conn.execute("RELEASE apply_one")
+            set_aside(store, op.op_id, "cannot_apply", f"{type(exc).__name__}: {exc}", op.to_json())
+            counts["set_aside"] += 1
+            continue
+        store.conn.execute("RELEASE apply_one")
         counts[res.status] = counts.get(res.status, 0) + 1
     app._commit_search_keys()
     return counts
+
+
+def set_aside_count(store: Store) -> int:
+    return int(store.conn.execute("SELECT count(*) FROM set_aside_op").fetchone()[0])
+
+
+def trust_counts(store: Store) -> dict[str, int]:
+    """What did not go through: the county holds ``held_by_county`` of this laptop's changes,
+    and this laptop set aside ``set_aside`` received changes it could not apply."""
+    return {"held_by_county": int(store.meta(HELD_BY_COUNTY, "0") or 0), "set_aside": set_aside_count(store)}
 
 
 # ----- USB bundles ---------------------------------------------------------------------
@@ -204,10 +255,11 @@ def import_downlink(app: Any, data: bytes) -> dict[str, Any]:
     with store.tx():
         counts = apply_remote(app, opened.ops)
         new_ack = ack(store, int(m.get("ack_seq", 0)))
+        store.set_meta(HELD_BY_COUNTY, str(int(m.get("held", 0) or 0)))
         cursor = int(m.get("cursor", 0))
         if cursor > int(store.meta(PULL_CURSOR, "0") or 0):
             store.set_meta(PULL_CURSOR, str(cursor))
         store.set_meta(LAST_DOWNLINK_MS, str(created))
         store.set_meta("last_sync", utc_now())
-    return {"status": "imported", "ops": len(opened.ops), "applied": counts["applied"], "acked_seq": new_ack,
-            "reason": "", "reason_zh": ""}
+    return {"status": "imported", "ops": len(opened.ops), "applied": counts["applied"],
+            "set_aside": counts["set_aside"], "acked_seq": new_ack, "reason": "", "reason_zh": ""}

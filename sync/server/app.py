@@ -79,6 +79,8 @@ class PushResponse(BaseModel):
     stored: int
     duplicates: int
     quarantined: int = 0
+    held: int = 0
+    code: str = ""
     reason: str = ""
     reason_zh: str = ""
 
@@ -88,6 +90,7 @@ class PullResponse(BaseModel):
     cursor: int
     more: bool
     acked_seq: int
+    held: int = 0
 
 
 class BundleResult(BaseModel):
@@ -96,6 +99,7 @@ class BundleResult(BaseModel):
     ops: int
     stored: int
     acked_seq: int
+    held: int = 0
     reason: str = ""
     reason_zh: str = ""
 
