@@ -112,6 +112,47 @@ def county_sender(store: Store) -> bf.Sender:
     return bf.Sender(bytes.fromhex(store.meta(COUNTY_SIGN_PUB) or ""))
 
 
+# ----- sequence numbers after a restore -----------------------------------------------------
+def own_complete_seq(store: Store) -> int:
+    """The highest n such that this laptop holds its own ops 1..n (what it lacks of its own
+    lies above: ops made after the backup it was restored from)."""
+    row = store.conn.execute(
+        "SELECT min(device_seq), (SELECT min(o.device_seq) FROM op o WHERE o.device_id = ?1 AND NOT EXISTS"
+        " (SELECT 1 FROM op p WHERE p.device_id = ?1 AND p.device_seq = o.device_seq + 1))"
+        " FROM op WHERE device_id = ?1", (store.device_id,)).fetchone()
+    return int(row[1]) if row and row[0] == 1 else 0
+
+
+def renumber_taken(store: Store, taken: dict[int, str], top: int, county_acked: int) -> int:
+    """Make sure no unsent op reuses a sequence number the county already received.
+
+    ``taken``: seq -> op id of what the county received above our ack; ``top``: the highest seq
+    it received. A laptop restored from an old backup made new ops with numbers its old self had
+    already used: those ops (and every unsent op the county lacks) move above ``top``, in order;
+    the county's copies of the old numbers come back with the next pull. Returns how many moved.
+    """
+    with store.tx():
+        seq_now = int(store.meta("device_seq", "0") or 0)
+        acked = acked_seq(store)
+        mine = store.conn.execute("SELECT device_seq, op_id FROM op WHERE device_id = ? AND device_seq > ?"
+                                  " ORDER BY device_seq", (store.device_id, acked)).fetchall()
+        unknown = [(seq, op_id) for seq, op_id in mine if taken.get(seq) != op_id]
+        moved = 0
+        if any(seq <= top for seq, _ in unknown):
+            for seq, _ in unknown:  # out of the way first: (device_id, device_seq) is unique
+                store.conn.execute("UPDATE op SET device_seq = ? WHERE device_id = ? AND device_seq = ?",
+                                   (-seq, store.device_id, seq))
+            for i, (seq, _) in enumerate(unknown, start=1):
+                store.conn.execute("UPDATE op SET device_seq = ? WHERE device_id = ? AND device_seq = ?",
+                                   (top + i, store.device_id, -seq))
+            moved = len(unknown)
+            seq_now = top + moved
+            store.audit("renumber", f"{moved} unsent changes renumbered above {top} (sequence numbers already used)")
+        store.set_meta("device_seq", str(max(seq_now, top)))
+        ack(store, county_acked)
+    return moved
+
+
 # ----- applying ops from the county -------------------------------------------------------
 HELD_BY_COUNTY = "sync_held_by_county"
 

@@ -177,3 +177,55 @@ def test_bad_ops_are_held_and_the_village_keeps_syncing(server: Server, tmp_path
         for x in (a, b, newcomer):
             if x is not None:
                 x.store.close()
+
+
+def test_restore_from_an_old_backup_converges(server: Server, tmp_path: Path) -> None:  # noqa: F811
+    """County IT restores a broken laptop from an older backup (fieldapp restore --force):
+    it keeps its device id and sequence numbers, makes new edits, and syncs. Nothing is
+    held, every laptop converges, and the restored laptop gets its post-backup edits back
+    with the new ones on top."""
+    from conftest import PASS
+    from test_sync_server import live_state
+
+    from fieldapp.maintenance import backup, restore
+    from fieldapp.store import Store
+
+    home = tmp_path / "a"
+    a, b = enrolled(server, home, V1), enrolled(server, tmp_path / "b", V1)
+    try:
+        hid = a.add_household(household_input(village_code=V1))
+        sync(a)
+        sync(b)
+        saved = backup(a.store, tmp_path / "backups")
+        # After the backup: A edits and syncs; the county and B have it.
+        a.set_household_field(hid, "phone", "13911111111")
+        a.set_household_field(hid, "address", "南街5号")
+        later = a.add_household(household_input(village_code=V1, members=[{"name": "王五", "relation": "head"}]))
+        sync(a)
+        sync(b)
+        seq_before = int(a.store.meta("device_seq"))
+        a.store.close()
+        restore(saved, home, PASS, force=True)
+        a = Fieldapp(Store.open(home, PASS), actor="a")
+        assert int(a.store.meta("device_seq")) < seq_before  # the old numbers: new edits reuse them
+        a.set_household_field(hid, "address", "新街9号")
+        a.set_household_field(hid, "group", "2组")
+        done = sync(a)
+        sync(b)
+        sync(a)
+        print(f"restored laptop: {done['renumbered']} unsent changes renumbered, pushed {done['pushed']}, "
+              f"pulled {done['pulled']}; held by the county: {len(held(server))}")
+        assert done["renumbered"] == 2 and held(server) == []
+        assert a.store.meta("sync_held_by_county") == "0"
+        assert live_state(a) == live_state(b)
+        for x in (a, b):
+            rec = x.household_record(hid)
+            assert rec["phone"] == "13911111111"  # the post-backup edit came back
+            assert rec["address"] == "新街9号" and rec["group"] == "2组"  # the new ones on top
+            assert later in {h["id"] for h in x.list_households()}
+        seqs = [r[0] for r in a.store.conn.execute(
+            "SELECT device_seq FROM op WHERE device_id = ? ORDER BY device_seq", (a.store.device_id,))]
+        assert seqs == list(range(1, len(seqs) + 1)) and outbox_size(a.store) == 0
+    finally:
+        a.store.close()
+        b.store.close()

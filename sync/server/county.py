@@ -461,12 +461,17 @@ class County:
 
     # ----- pull and downlink ------------------------------------------------------------
     def ops_for(self, conn: Connection, device_id: str, villages: list[str], cursor: int,
-                limit: int) -> tuple[list[Op], int, bool]:
+                limit: int, mine_after: int | None = None) -> tuple[list[Op], int, bool]:
+        """Ops of ``villages`` after ``cursor``: other devices' ops, and the device's own ops above
+        ``mine_after`` (those it lacks, e.g. after a restore from an old backup)."""
         o, h = t.ops, t.households
+        whose = o.c.device_id != device_id
+        if mine_after is not None:
+            whose = whose | (o.c.device_seq > mine_after)
         q = (sa.select(o.c.seq, o.c.op_id, o.c.device_id, o.c.device_seq, o.c.hlc, o.c.county, o.c.entity,
                        o.c.entity_id, o.c.field, o.c.value, o.c.supersedes, o.c.schema_version, o.c.author)
              .select_from(o.join(h, o.c.household_id == h.c.household_id))
-             .where(o.c.seq > cursor, h.c.village_code.in_(villages), o.c.device_id != device_id)
+             .where(o.c.seq > cursor, h.c.village_code.in_(villages), whose)
              .order_by(o.c.seq).limit(limit + 1))
         rows = conn.execute(q).all()
         more = len(rows) > limit
@@ -491,13 +496,32 @@ class County:
             new_cursor = max(cursor, int(top or 0)) if not more else cursor
         return out, new_cursor, more
 
-    def pull(self, device_id: str, cursor: int, limit: int = 1000) -> dict[str, Any]:
+    def pull(self, device_id: str, cursor: int, limit: int = 1000, mine_after: int | None = None) -> dict[str, Any]:
         with self.engine.connect() as conn:
             dev = self.device(conn, device_id)
-            ops, new_cursor, more = self.ops_for(conn, device_id, json.loads(dev.villages), cursor, limit)
+            ops, new_cursor, more = self.ops_for(conn, device_id, json.loads(dev.villages), cursor, limit,
+                                                 mine_after)
             held = held_count(conn, device_id)
         return {"ops": [op.to_json() for op in ops], "cursor": new_cursor, "more": more, "acked_seq": dev.hw_seq,
                 "held": held}
+
+    def seqs(self, device_id: str, after: int, upto: int) -> dict[str, Any]:
+        """What the county received from a device with sequence numbers in (after, upto]:
+        [seq, op id] pairs (stored or held), its acked seq and the highest seq it received.
+        A laptop restored from an old backup learns from this which of its numbers are taken."""
+        o, h = t.ops.c, t.held_ops.c
+        with self.engine.connect() as conn:
+            dev = self.device(conn, device_id)
+            pairs = {int(s): i for s, i in conn.execute(sa.select(o.device_seq, o.op_id).where(
+                o.device_id == device_id, o.device_seq > after, o.device_seq <= upto))}
+            for s, i in conn.execute(sa.select(h.device_seq, h.op_id).where(
+                    h.sender == device_id, h.device_id == device_id, h.device_seq > after, h.device_seq <= upto)):
+                pairs.setdefault(int(s), i or "")
+            top = max(int(conn.execute(sa.select(sa.func.max(o.device_seq)).where(o.device_id == device_id))
+                          .scalar() or 0),
+                      int(conn.execute(sa.select(sa.func.max(h.device_seq)).where(
+                          h.sender == device_id, h.device_id == device_id)).scalar() or 0))
+        return {"acked_seq": int(dev.hw_seq), "top_seq": top, "ops": sorted([s, i] for s, i in pairs.items())}
 
     def downlink(self, device_id: str, limit: int = 200_000) -> bytes:
         """The device's latest downlink bundle: its ack and the ops of its villages it lacks."""
