@@ -51,7 +51,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 TABLES = {"household": "household", "member": "member", "problem": "problem", "measure": "measure"}
-FACT_ENTITIES = {"household", "member", "visit", "problem", "measure", "attachment"}
+FACT_ENTITIES = {"household", "member", "visit", "problem", "measure", "attachment", "monitor_step", "campaign"}
 
 
 def _dumps(value: Any) -> str:
@@ -193,6 +193,27 @@ class Projector:
                     base64.b64decode(v["data"]),
                     v.get("created_at") or utc_now(),
                 ),
+            )
+        elif op.entity == "monitor_step":
+            c.execute(
+                "INSERT OR IGNORE INTO monitor_step (id, household_id, step, at, actor, role, note, data, recorded_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    op.entity_id,
+                    v.pop("household_id"),
+                    v.pop("step"),
+                    v.pop("at"),
+                    v.pop("actor", op.author),
+                    v.pop("role", "village"),
+                    v.pop("note", ""),
+                    _dumps(v),
+                    v.get("recorded_at") or utc_now(),
+                ),
+            )
+        elif op.entity == "campaign":
+            c.execute(
+                "INSERT OR IGNORE INTO campaign (id, name, deadline, data, created_at) VALUES (?,?,?,?,?)",
+                (op.entity_id, v.pop("name", ""), v.pop("deadline", None), _dumps(v), v.get("created_at") or utc_now()),
             )
         else:
             raise FieldappError(f"unknown entity {op.entity!r}", f"未知的记录类型 {op.entity!r}")
@@ -414,6 +435,25 @@ def outbox_size(store: Store) -> int:
     acked = int(store.meta("last_acked_seq", "0") or 0)
     row = store.conn.execute("SELECT count(*) FROM op WHERE device_id = ? AND device_seq > ?", (store.device_id, acked)).fetchone()
     return int(row[0])
+
+
+# meta key: how many of this laptop's changes the county holds (from its last answer)
+HELD_BY_COUNTY = "sync_held_by_county"
+
+
+def set_aside(store: Store, op_id: str, reason: str, detail: str, doc: Any) -> None:
+    """Keep a received op that cannot be applied, with its reason (caller's transaction)."""
+    store.conn.execute(
+        "INSERT INTO set_aside_op (op_id, received_at, reason, detail, op) VALUES (?,?,?,?,?)",
+        (str(op_id)[:64], utc_now(), reason, detail[:500],
+         json.dumps(doc, ensure_ascii=True, sort_keys=True, default=str)))
+
+
+def trust_counts(store: Store) -> dict[str, int]:
+    """What did not go through: the county holds ``held_by_county`` of this laptop's changes,
+    and this laptop set aside ``set_aside`` received changes it could not apply."""
+    row = store.conn.execute("SELECT count(*) FROM set_aside_op").fetchone()
+    return {"held_by_county": int(store.meta(HELD_BY_COUNTY, "0") or 0), "set_aside": int(row[0])}
 
 
 def observe_remote_clock(store: Store, op: Op) -> bool:

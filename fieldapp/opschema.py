@@ -37,7 +37,7 @@ MAX_ATTACHMENT = 16 * 1024 * 1024  # base64 characters of one attachment
 MAX_AUTHOR = 200
 MAX_SUPERSEDES = 1000
 
-ENTITIES = ("household", "member", "visit", "problem", "measure", "attachment")
+ENTITIES = ("household", "member", "visit", "problem", "measure", "attachment", "monitor_step", "campaign")
 REGISTER_ENTITIES = ("household", "member", "problem", "measure")
 
 
@@ -180,6 +180,11 @@ FACT_KEYS: dict[str, tuple[tuple[str, ...], dict[str, Check]]] = {
     "attachment": (("household_id", "sha256", "data"), {
         "household_id": _uuid, "visit_id": _uuid_or_null, "kind": _text, "mime": _text, "sha256": _sha256,
         "data": _base64, "created_at": _text_or_null}),
+    "monitor_step": (("household_id", "step", "at"), {
+        "household_id": _uuid, "step": _text, "at": _text, "actor": _text, "role": _text, "note": _text,
+        "recorded_at": _text_or_null, "type": _text_or_null, "mode": _text_or_null}),
+    # A campaign (回头看) belongs to no household: only the county makes them.
+    "campaign": (("name",), {"name": _text, "deadline": _text_or_null, "created_at": _text_or_null}),
 }
 
 

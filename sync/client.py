@@ -21,7 +21,7 @@ import httpx
 from fieldapp.errors import InputRefused
 from fieldapp.keys import recovery_key_id, recovery_wrap
 from fieldapp.merge import Op
-from fieldapp.oplog import outbox, outbox_size
+from fieldapp.oplog import HELD_BY_COUNTY, outbox, outbox_size, trust_counts
 from fieldapp.store import Store, utc_now
 from sync import bundle as bf
 from sync import device as dv
@@ -217,7 +217,7 @@ def push(app: Any, http: httpx.Client, batch_bytes: int = BATCH_BYTES, progress:
         sent += len(batch)
         if progress:
             progress("push", sent, total)
-        store.set_meta(dv.HELD_BY_COUNTY, str(int(doc.get("held", 0) or 0)))
+        store.set_meta(HELD_BY_COUNTY, str(int(doc.get("held", 0) or 0)))
         if doc.get("code") == "clock_ahead":
             quarantined = InputRefused(doc["reason"], doc.get("reason_zh") or doc["reason"], code="clock_ahead")
             break
@@ -244,7 +244,7 @@ def pull(app: Any, http: httpx.Client, progress: Progress | None = None, retries
         doc = _request(http, "GET", "/api/v1/pull", sign=sign, params=params, retries=retries).json()
         with store.tx():
             counts = dv.apply_remote(app, dv.decode_ops(store, doc["ops"]))
-            store.set_meta(dv.HELD_BY_COUNTY, str(int(doc.get("held", 0) or 0)))
+            store.set_meta(HELD_BY_COUNTY, str(int(doc.get("held", 0) or 0)))
             store.set_meta(dv.PULL_CURSOR, str(max(cursor, int(doc["cursor"]))))
             dv.ack(store, int(doc["acked_seq"]))
         got += len(doc["ops"])
@@ -278,7 +278,7 @@ def sync(app: Any, batch_bytes: int = BATCH_BYTES, progress: Progress | None = N
         pulled = pull(app, http, progress, retries)
     store.set_meta("last_sync", utc_now())
     return {**pushed, **pulled, "renumbered": renumbered, "outbox_pending": len(outbox(store)),
-            **dv.trust_counts(store)}
+            **trust_counts(store)}
 
 
 # ----- township relay -------------------------------------------------------------------------

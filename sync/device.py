@@ -19,7 +19,13 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from fieldapp import hlc as hlc_mod
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.merge import Op
-from fieldapp.oplog import apply_op, observe_remote_clock, outbox
+from fieldapp.oplog import (
+    HELD_BY_COUNTY,
+    apply_op,
+    observe_remote_clock,
+    outbox,
+    set_aside,
+)
 from fieldapp.opschema import OpProblem, op_problem
 from fieldapp.store import Store, utc_now
 from sync import bundle as bf
@@ -154,17 +160,6 @@ def renumber_taken(store: Store, taken: dict[int, str], top: int, county_acked: 
 
 
 # ----- applying ops from the county -------------------------------------------------------
-HELD_BY_COUNTY = "sync_held_by_county"
-
-
-def set_aside(store: Store, op_id: str, reason: str, detail: str, doc: Any) -> None:
-    """Keep a received op that cannot be applied, with its reason (counted in ``status``)."""
-    store.conn.execute(
-        "INSERT INTO set_aside_op (op_id, received_at, reason, detail, op) VALUES (?,?,?,?,?)",
-        (str(op_id)[:64], utc_now(), reason, detail[:500],
-         json.dumps(doc, ensure_ascii=True, sort_keys=True, default=str)))
-
-
 def decode_ops(store: Store, docs: list[Any]) -> list[Op]:
     """Ops from their JSON documents; a document that is not an op is set aside (caller's transaction)."""
     out: list[Op] = []
@@ -212,16 +207,6 @@ def apply_remote(app: Any, ops: list[Op]) -> dict[str, int]:
         counts[res.status] = counts.get(res.status, 0) + 1
     app._commit_search_keys()
     return counts
-
-
-def set_aside_count(store: Store) -> int:
-    return int(store.conn.execute("SELECT count(*) FROM set_aside_op").fetchone()[0])
-
-
-def trust_counts(store: Store) -> dict[str, int]:
-    """What did not go through: the county holds ``held_by_county`` of this laptop's changes,
-    and this laptop set aside ``set_aside`` received changes it could not apply."""
-    return {"held_by_county": int(store.meta(HELD_BY_COUNTY, "0") or 0), "set_aside": set_aside_count(store)}
 
 
 # ----- USB bundles ---------------------------------------------------------------------

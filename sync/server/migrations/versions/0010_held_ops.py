@@ -8,14 +8,14 @@ becomes negative, which no laptop accepts, and a copy is listed as held with
 reason ``sequence_reuse`` so the county sees them.
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0015
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0003"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
