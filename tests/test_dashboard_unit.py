@@ -385,14 +385,51 @@ def test_spot_check_sample_and_outcome(web: Web, county: Any, laptop: Any) -> No
     page = web.client.get(f"/dashboard/spotchecks?day={day}")
     visit_id = re.search(r'data-visit="([^"]+)"', page.text).group(1)
     assert web.client.get(f"/dashboard/spotchecks?day={day}").text.count("data-visit=") == page.text.count("data-visit=")
-    r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy", "note": "",
+    r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy", "note": " ",
                                                                   "day": day})
-    assert r.status_code == 422  # a discrepancy needs a note
+    assert r.status_code == 422  # a discrepancy needs a note: the page again, with what was typed and why
+    assert 'data-testid="spot-error"' in r.text and "请填写不一致的情况" in r.text
+    row = r.text[r.text.index(f'data-visit="{visit_id}"'):]
+    assert re.search(r'<option value="discrepancy"\s+selected', row[:row.index("</tr>")])
     r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy",
                                                                   "note": "户主称未入户", "day": day})
     assert r.status_code == 303
     report = web.client.get("/dashboard/spotchecks/report")
     assert "户主称未入户" in report.text
+
+
+def test_spot_check_sample_takes_visits_synced_after_the_first_view(county: Any, laptop: Any) -> None:
+    from sync.server import dash_tables as d
+    from sync.server import spotcheck
+    from sync.server.accounts import create_account
+    from sync.server.roster import import_roster
+
+    import_roster(county, roster_xlsx(good_roster_rows()), actor="setup")
+    create_account(county.engine, COUNTY, "admin", ADMIN_PW, "county")
+    create_account(county.engine, COUNTY, "town", ADMIN_PW, "township", ROSTER_VILLAGE[:9])
+    web = Web(county)
+    day = laptop.conn.execute("SELECT substr(visited_at,1,10), count(*) FROM visit GROUP BY 1 ORDER BY 2 DESC").fetchone()[0]
+    web.login("admin")
+    before = web.client.get(f"/dashboard/spotchecks?day={day}").text
+    assert 'data-testid="spot-sample">0</b> / 0' in before  # viewed before the day's visits synced
+    push_laptop(county, laptop)  # they sync now
+    after = web.client.get(f"/dashboard/spotchecks?day={day}").text
+    with county.engine.connect() as conn:
+        visits = conn.execute(sa.select(sa.func.count()).select_from(d.visit_state)
+                              .where(d.visit_state.c.visit_date == day)).scalar()
+        sample = [r[0] for r in conn.execute(sa.select(d.spot_checks.c.visit_id).where(d.spot_checks.c.day == day))]
+        ids = [r[0] for r in conn.execute(sa.select(d.visit_state.c.visit_id).where(d.visit_state.c.visit_date == day))]
+    assert visits and sample and f'data-testid="spot-sample">{len(sample)}</b> / {visits}' in after
+    # Reproducible and stable: drawing again changes nothing; the draw follows the visit's keyed score.
+    with county._write() as conn:
+        assert spotcheck.draw(conn, day, 0.02, "x") == len(sample)
+        secret = spotcheck._secret(conn)
+    expected = {v for v in ids if spotcheck.score(secret, v) < 0.02} or {min(ids, key=lambda v: spotcheck.score(secret, v))}
+    assert set(sample) == expected
+    # A township counts its own villages' visits (none here: the laptop's village is in another township).
+    web2 = Web(county)
+    web2.login("town")
+    assert 'data-testid="spot-sample">0</b> / 0' in web2.client.get(f"/dashboard/spotchecks?day={day}").text
 
 
 def test_area_page_numbers_match_the_laptop(web: Web, laptop: Any) -> None:
