@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,7 +12,7 @@ from fieldapp.errors import FieldappError
 from sync.server import spotcheck
 from sync.server.accounts import log_access
 from sync.server.dashboard.deps import Current, Dash, Form, Session, WriterCurrent
-from sync.server.dashboard.site import Dashboard, day_or_today
+from sync.server.dashboard.site import Dashboard, day_or_today, url_part
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
@@ -64,4 +63,4 @@ async def spot_record(request: Request, visit_id: str, current: WriterCurrent, f
         return await run_in_threadpool(_day_page, request, current, dash, day, 422, visit=visit_id,
                                        outcome=str(form.get("outcome") or ""), note=str(form.get("note") or ""),
                                        error=dash.message(request, exc))
-    return RedirectResponse(f"/dashboard/spotchecks?day={quote(day)}", 303)
+    return RedirectResponse(f"/dashboard/spotchecks?day={url_part(day)}", 303)
