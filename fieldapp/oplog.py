@@ -50,7 +50,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 TABLES = {"household": "household", "member": "member", "problem": "problem", "measure": "measure"}
-FACT_ENTITIES = {"household", "member", "visit", "problem", "measure", "attachment"}
+FACT_ENTITIES = {"household", "member", "visit", "problem", "measure", "attachment", "monitor_step", "campaign"}
 
 
 def _dumps(value: Any) -> str:
@@ -192,6 +192,27 @@ class Projector:
                     base64.b64decode(v["data"]),
                     v.get("created_at") or utc_now(),
                 ),
+            )
+        elif op.entity == "monitor_step":
+            c.execute(
+                "INSERT OR IGNORE INTO monitor_step (id, household_id, step, at, actor, role, note, data, recorded_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    op.entity_id,
+                    v.pop("household_id"),
+                    v.pop("step"),
+                    v.pop("at"),
+                    v.pop("actor", op.author),
+                    v.pop("role", "village"),
+                    v.pop("note", ""),
+                    _dumps(v),
+                    v.get("recorded_at") or utc_now(),
+                ),
+            )
+        elif op.entity == "campaign":
+            c.execute(
+                "INSERT OR IGNORE INTO campaign (id, name, deadline, data, created_at) VALUES (?,?,?,?,?)",
+                (op.entity_id, v.pop("name", ""), v.pop("deadline", None), _dumps(v), v.get("created_at") or utc_now()),
             )
         else:
             raise FieldappError(f"unknown entity {op.entity!r}", f"未知的记录类型 {op.entity!r}")

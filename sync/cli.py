@@ -292,11 +292,7 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     sub_admin = admin.add_subparsers(dest="admin_cmd", metavar="ACTION")
 
     def admin_add(name: str, fn: Callable[[Any], int], text: str) -> argparse.ArgumentParser:
-        p = add(name, fn, text, sub_admin)
-        for action in admin._actions:
-            if action.dest in ("db", "data", "county"):
-                p.add_argument(*action.option_strings, dest=action.dest, default=argparse.SUPPRESS, help=action.help)
-        return p
+        return inherit_server_opts(admin, add(name, fn, text, sub_admin))
 
     s = admin_add("enroll-code", cmd_admin_enroll_code, "create a one-time enrollment code; prints it")
     s.add_argument("--village", action="append", required=True, metavar="CODE")
@@ -319,6 +315,17 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     s = admin_add("export", cmd_admin_export, "Excel workbook: households, members, latest verdicts, problems")
     s.add_argument("--out", required=True, metavar="FILE.xlsx")
     s.add_argument("--village", metavar="CODE", help="only this village")
+    from sync import cli_monitor
+
+    cli_monitor.register_admin(admin_add, add, _county, _usage)
+
+
+def inherit_server_opts(parent: argparse.ArgumentParser, p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Let a subcommand take --db/--data/--county after its name too (they default to the parent's)."""
+    for action in parent._actions:
+        if action.dest in ("db", "data", "county"):
+            p.add_argument(*action.option_strings, dest=action.dest, default=argparse.SUPPRESS, help=action.help)
+    return p
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

@@ -26,7 +26,7 @@ from sync.server import schema as t
 
 IN_CHUNK = 500
 PG_IN_CHUNK = 5000
-ENTITIES = {"household", "member", "visit", "problem", "measure", "attachment"}
+ENTITIES = {"household", "member", "visit", "problem", "measure", "attachment", "monitor_step"}
 REGISTER_ENTITIES = {"household", "member", "problem", "measure"}
 OP_COLUMNS = ("op_id", "device_id", "device_seq", "hlc", "county", "entity", "entity_id", "field", "value",
               "supersedes", "schema_version", "author", "digest", "household_id", "received_at")
