@@ -62,7 +62,7 @@ class Dashboard:
         self.policy = load_policy(county.county[:2])
         self.env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
                                autoescape=select_autoescape(["html"]))
-        self.env.globals.update(code_label=code_label, indicators=d.INDICATORS, pct=_pct, value_text=value_text)
+        self.env.globals.update(code_label=code_label, indicators=d.INDICATORS, pct=pct, value_text=value_text)
         self.zone = localtime.zone_of(getattr(county, "data", None))
         self.env.filters["seg"] = url_part
         self.env.globals["link"] = link
@@ -226,5 +226,5 @@ def day_or_today(text: str) -> str:
         return date.today().isoformat()
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
