@@ -169,13 +169,17 @@ class Dashboard:
             return code
 
         households = charts.hbars([(name(u.code), float(u.households), float(u.monitored)) for u in rows],
-                                  legend=(tr("households", lang), tr("monitored", lang)))
+                                  legend=(tr("households", lang), tr("monitored", lang)),
+                                  title=tr("chart_villages", lang),
+                                  links=[link("/dashboard/households", scope=u.code) for u in rows])
         share = charts.hbars([(name(u.code), u.all_met_share or 0.0, 0.0) for u in rows], max_value=1.0,
-                             percent=True, colors=("#27ae60", "#27ae60"))
+                             percent=True, colors=("#1b7340", "#1b7340"), title=tr("chart_share", lang),
+                             links=[link("/dashboard/households", scope=u.code, all_met=1) for u in rows])
         return {"households": households, "share": share, "name": name}
 
     def month_chart(self, ctx: dict[str, Any], lang: str) -> str:
-        return charts.columns(ctx["months"], (tr("opened", lang), tr("closed", lang)))
+        return charts.columns(ctx["months"], (tr("opened", lang), tr("closed", lang)),
+                              title=tr("problems_over_time", lang))
 
     def accounts_page(self, request: Request, account: Account, csrf: str, status: int = 200,
                       **extra: Any) -> HTMLResponse:
