@@ -172,3 +172,66 @@ def test_monitor_cli(tmp_path: Path, county: Any) -> None:
     assert again.returncode == 1 and "cannot follow" in again.stderr and "Traceback" not in again.stderr
     out = run_cli("monitor", "eliminate", hid, home=home)
     assert out.returncode == 1 and out.stderr.count("\n") == 1
+
+
+def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link, str]) -> None:
+    import io
+    import re
+
+    from openpyxl import load_workbook
+    from test_dashboard_unit import ADMIN_PW, Web
+
+    from sync.server.accounts import create_account
+
+    app, link, hid = linked
+    other = app.add_household(household_input(members=[{"name": "李四", "id_number": "110105194912310038",
+                                                        "relation": "head"}], phone="13800000002"))
+    visit(app, hid, months_ago(8), income=3000)
+    app.propose_monitoring(hid, "unstable", at=months_ago(8).isoformat())
+    app.propose_monitoring(other, "marginal")
+    link.push()
+    create_account(county.engine, "370303", "admin", ADMIN_PW, "county")
+    create_account(county.engine, "370303", "town", ADMIN_PW, "township", "370303102")
+    create_account(county.engine, "370303", "far", ADMIN_PW, "township", "370303999")
+    town = Web(county)
+    csrf = town.login("town")
+    page = town.client.get(f"/dashboard/monitoring/household/{other}").text
+    assert [m for m in re.findall(r'data-testid="step-form" data-step="([a-z_]+)"', page)] == ["verified", "rejected"]
+    r = town.client.post(f"/dashboard/monitoring/household/{other}/step",
+                         data={"csrf": csrf, "step": "verified", "note": "入户核实属实"})
+    assert r.status_code == 303
+    r = town.client.post(f"/dashboard/monitoring/household/{other}/step",
+                         data={"csrf": csrf, "step": "data_compared", "note": ""})
+    assert r.status_code == 422 and "县" in r.text  # the county compares the data
+    far = Web(county)
+    far.login("far")
+    assert far.client.get(f"/dashboard/monitoring/household/{other}").status_code == 403
+
+    admin = Web(county)
+    csrf = admin.login("admin")
+    lifecycle.approve(county, hid, at=months_ago(7).isoformat(), actor="admin")
+    doc = admin.client.get("/dashboard/api/monitoring/counts").json()
+    assert doc["by_group"] == {"in_identification": 1, "monitoring": 1, "in_elimination": 0, "eliminated": 0}
+    assert doc["by_type"] == {"unstable": 1} and doc["steps_due"] == 1
+    assert doc["held_back"] == {"income_below_line": 1, "indicator_not_met": 1, "no_developmental_measure": 1}
+    assert [u["code"] for u in doc["units"]] == ["370303102"]
+    page = admin.client.get("/dashboard/monitoring").text
+    assert 'data-condition="income_below_line"' in page and "观察期内有走访人均纯收入低于监测线" in page
+    api = admin.client.get(f"/dashboard/api/monitoring/household/{hid}").json()
+    assert (api["state"], api["since"]) == ("monitoring", months_ago(7).isoformat())
+
+    xlsx = admin.client.get("/dashboard/monitoring.xlsx?scope=370303")
+    assert xlsx.status_code == 200
+    wb = load_workbook(io.BytesIO(xlsx.content))
+    counts_sheet = wb.worksheets[1]
+    header = [c.value for c in counts_sheet[1]]
+    total = [c.value for c in counts_sheet[counts_sheet.max_row]]
+    assert total[header.index("监测帮扶中")] == 1 and total[header.index("识别中")] == 1
+    assert total[header.index("逾期环节")] == doc["steps_overdue"]
+    households = {r[0].value: [c.value for c in r] for r in wb.worksheets[2].iter_rows(min_row=2)}
+    assert set(households) == {hid, other}
+
+    # The laptop receives the township's and the county's steps.
+    link.pull()
+    assert app.monitor_status(other).lifecycle.state == "verified"
+    assert app.monitor_status(hid).lifecycle.state == mon.MONITORING

@@ -1,5 +1,14 @@
 """The dashboard's routers, one per area; ``ROUTERS`` is what ``mount`` includes."""
 
-from sync.server.dashboard.routes import accounts, devices, exports, overview, roster, spotchecks
+from sync.server.dashboard.routes import (
+           accounts,
+           devices,
+           exports,
+           monitoring,
+           overview,
+           roster,
+           spotchecks,
+)
 
-ROUTERS = (overview.router, roster.router, spotchecks.router, devices.router, accounts.router, exports.router)
+ROUTERS = (overview.router, roster.router, spotchecks.router, devices.router, accounts.router, exports.router,
+           monitoring.router)
