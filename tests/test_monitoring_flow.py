@@ -47,7 +47,7 @@ def visit(app: Any, hid: str, on: date, income: int = 40000, **over: Any) -> str
     answers = app.answers_from_assessment(hid, full_visit_input(
         income={"net_income_yuan": income, "household_size": 1, "rigid_spending_yuan": 0,
                 "last_year_net_income_yuan": 38000}, **over))
-    answers.setdefault("visit", {})["type"] = "home"
+    answers.setdefault("visit", {}).setdefault("type", "home")
     vid, _ = app.record_visit(hid, answers, visited_at=f"{on.isoformat()}T10:00:00+08:00", validate=False)
     return str(vid)
 
@@ -235,3 +235,64 @@ def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link,
     link.pull()
     assert app.monitor_status(other).lifecycle.state == "verified"
     assert app.monitor_status(hid).lifecycle.state == mon.MONITORING
+
+
+def test_campaign_defined_on_the_dashboard_due_on_two_laptops_completed_by_a_lookback_visit(
+        county: Any, tmp_path: Path) -> None:
+    import re
+
+    from test_dashboard_unit import ADMIN_PW, Web
+
+    from sync.server.accounts import create_account
+
+    a = enrolled_laptop(county, tmp_path / "a", village="370303102201", actor="甲书记")
+    b = enrolled_laptop(county, tmp_path / "b", village="370303103201", actor="乙书记")
+    ha = a.add_household(household_input())
+    hb = b.add_household(household_input(village_code="370303103201", members=[
+        {"name": "李四", "id_number": "110105194912310038", "relation": "head"}]))
+    hb2 = b.add_household(household_input(village_code="370303103201", household_type="tuopin_general", members=[
+        {"name": "王五", "id_number": "11010519491231010X", "relation": "head"}]))
+    la, lb = Link(county, a), Link(county, b)
+    la.push()
+    lb.push()
+    create_account(county.engine, "370303", "admin", ADMIN_PW, "county")
+    create_account(county.engine, "370303", "town", ADMIN_PW, "township", "370303102")
+    web = Web(county)
+    csrf = web.login("admin")
+    bad = web.client.post("/dashboard/campaigns", data={"csrf": csrf, "name": "春节前回头看", "deadline": "",
+                                                         "villages": ["370303102201"]})
+    assert bad.status_code == 422 and "截止日期" in bad.text
+    deadline = (date.today() + timedelta(days=20)).isoformat()
+    r = web.client.post("/dashboard/campaigns", data={
+        "csrf": csrf, "name": "春节前回头看", "deadline": deadline, "villages": ["370303102201", "370303103201"],
+        "household_types": ["ordinary"], "sections": ["income", "housing"]})
+    assert r.status_code == 303
+    cid = r.headers["location"].rsplit("/", 1)[1]
+    town = Web(county)
+    town_csrf = town.login("town")
+    assert town.client.post("/dashboard/campaigns", data={"csrf": town_csrf, "name": "x", "deadline": deadline}
+                            ).status_code == 403
+
+    # Both laptops receive it: the ordinary households in scope are due, the tuopin one is not.
+    la.pull()
+    lb.pull()
+    assert [c.name for c in a.campaigns()] == ["春节前回头看"] and b.campaigns()[0].sections == ("housing", "income")
+    rows_b = {r["id"]: r["campaigns_due"] for r in b.household_rows()}
+    assert rows_b == {hb: ["春节前回头看"], hb2: []}
+    assert [r["campaigns_due"] for r in a.household_rows()] == [["春节前回头看"]]
+
+    # A look-back visit on laptop A completes its household.
+    visit(a, ha, date.today(), visit={"type": "lookback", "people_met": "户主", "policy_explained": True})
+    assert [r["campaigns_due"] for r in a.household_rows()] == [[]]
+    assert [d.completed for d in a.campaigns_due(ha)] == [True]
+    la.push()
+    doc = web.client.get("/dashboard/api/campaigns").json()[0]
+    assert (doc["in_scope"], doc["completed"]) == (2, 1)
+    assert {t["code"]: (t["in_scope"], t["completed"]) for t in doc["townships"]} == {"370303102": (1, 1),
+                                                                                      "370303103": (1, 0)}
+    page = web.client.get(f"/dashboard/campaigns/{cid}").text
+    assert re.search(r'data-testid="total-completed">1<', page)
+    assert f'data-household="{ha}" data-done="1"' in page and f'data-household="{hb}" data-done="0"' in page
+    # The township account sees only its township's progress.
+    doc = town.client.get("/dashboard/api/campaigns").json()[0]
+    assert (doc["in_scope"], doc["completed"], [t["code"] for t in doc["townships"]]) == (1, 1, ["370303102"])

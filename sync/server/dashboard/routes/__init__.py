@@ -1,14 +1,15 @@
 """The dashboard's routers, one per area; ``ROUTERS`` is what ``mount`` includes."""
 
 from sync.server.dashboard.routes import (
-           accounts,
-           devices,
-           exports,
-           monitoring,
-           overview,
-           roster,
-           spotchecks,
+    accounts,
+    campaigns,
+    devices,
+    exports,
+    monitoring,
+    overview,
+    roster,
+    spotchecks,
 )
 
 ROUTERS = (overview.router, roster.router, spotchecks.router, devices.router, accounts.router, exports.router,
-           monitoring.router)
+           monitoring.router, campaigns.router)
