@@ -296,3 +296,33 @@ def test_campaign_defined_on_the_dashboard_due_on_two_laptops_completed_by_a_loo
     # The township account sees only its township's progress.
     doc = town.client.get("/dashboard/api/campaigns").json()[0]
     assert (doc["in_scope"], doc["completed"], [t["code"] for t in doc["townships"]]) == (1, 1, ["370303102"])
+
+
+def test_plan_measures_with_responsible_dates_and_status(county: Any, linked: tuple[Any, Link, str]) -> None:
+    from fieldapp.errors import InputRefused
+
+    app, link, hid = linked
+    visit(app, hid, months_ago(8), income=3000)
+    app.propose_monitoring(hid, "unstable", at=months_ago(8).isoformat())
+    link.push()
+    lifecycle.approve(county, hid, at=months_ago(7).isoformat(), actor="county")
+    link.pull()
+    assert [w.code for w in app.monitor_status(hid).warnings] == ["no_measure", "no_developmental_measure"]
+    health = app.add_measure(hid, "M_HEALTH", "家庭医生签约", responsible="村医王芳", start_date=months_ago(6).isoformat(),
+                             end_date=months_ago(-6).isoformat())
+    assert [w.code for w in app.monitor_status(hid).warnings] == ["no_developmental_measure"]
+    job = app.add_measure(hid, "M_PUBLIC_JOB", "护林员", responsible="乡林业站", status="planned")
+    assert app.monitor_status(hid).warnings == ()
+    app.set_measure_status(job, "cancelled")
+    assert [w.code for w in app.monitor_status(hid).warnings] == ["no_developmental_measure"]
+    got = {m["id"]: (m["category"], m["responsible"], m["status"]) for m in app.measures(hid)}
+    assert got == {health: ("M_HEALTH", "村医王芳", "active"), job: ("M_PUBLIC_JOB", "乡林业站", "cancelled")}
+    with pytest.raises(InputRefused):
+        app.add_measure(hid, "M_HEALTH", start_date="2026-05-01", end_date="2026-04-01")
+    with pytest.raises(InputRefused):
+        app.set_measure_status(job, "finished")
+    # The county sees the cancelled job as no developmental measure either.
+    link.push()
+    with county.engine.connect() as conn:
+        row = lifecycle.lifecycles(conn, lifecycle.county_policy(county), date.today(), hids=[hid])[0]
+    assert "no_developmental_measure" in row.failing
