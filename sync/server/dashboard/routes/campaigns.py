@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,7 +15,8 @@ from sync.server import campaigns as cs
 from sync.server.accounts import Account, log_access
 from sync.server.dashboard import queries
 from sync.server.dashboard.deps import CountyCurrent, Current, Dash, Form
-from sync.server.dashboard.site import Dashboard, Denied
+from sync.server.dashboard.routes.monitoring import county_today
+from sync.server.dashboard.site import Dashboard, Denied, url_part
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
@@ -58,7 +58,7 @@ def campaigns_page(request: Request, current: Current, dash: Dash) -> Response:
         names = queries.village_names(conn)
     sections = [(s.code, s.text(lang)) for s in load_form("visit").sections]
     return dash.render(request, "campaigns.html", account, current.csrf, items=items, villages=villages, names=names,
-                       sections=sections, state_groups=STATE_GROUPS, m=lambda k: text(k, lang), today=date.today(),
+                       sections=sections, state_groups=STATE_GROUPS, m=lambda k: text(k, lang), today=county_today(dash),
                        error=request.query_params.get("error"))
 
 
@@ -74,7 +74,7 @@ def campaign_page(request: Request, cid: str, current: Current, dash: Dash) -> R
         names = queries.village_names(conn)
         log_access(conn, account.username, "view_campaign", cid, [h[0] for v in villages.values() for h in v.households])
     return dash.render(request, "campaign.html", account, current.csrf, c=found[0], total=total, towns=towns,
-                       villages=villages, names=names, m=lambda k: text(k, lang), today=date.today())
+                       villages=villages, names=names, m=lambda k: text(k, lang), today=county_today(dash))
 
 
 @router.post("/campaigns")
@@ -90,7 +90,7 @@ async def define(request: Request, current: CountyCurrent, form: Form, dash: Das
     except FieldappError as exc:
         return dash.render(request, "error.html", current.account, current.csrf, status=422,
                            key=dash.message(request, exc))
-    return RedirectResponse(f"/dashboard/campaigns/{cid}", 303)
+    return RedirectResponse(f"/dashboard/campaigns/{url_part(cid)}", 303)
 
 
 @router.get("/api/campaigns")

@@ -4,9 +4,8 @@ due and overdue, elimination candidates and those held back, taking a step, and 
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, datetime
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,10 +19,15 @@ from sync.server.accounts import Account, log_access
 from sync.server.dashboard import queries
 from sync.server.dashboard.deps import Current, Dash, Form, WriterCurrent
 from sync.server.dashboard.queries import Scope
-from sync.server.dashboard.site import XLSX, Dashboard, Denied
+from sync.server.dashboard.site import XLSX, Dashboard, Denied, url_part
 from sync.server.exports import workbook_bytes
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
+
+
+def county_today(dash: Dashboard) -> date:
+    """Today in the county's time zone."""
+    return datetime.now(dash.zone).date()
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("监测帮扶流程", "Monitoring lifecycle"),
@@ -103,7 +107,7 @@ def counts_json(total: lifecycle.LifecycleCounts, units: dict[str, lifecycle.Lif
 def monitoring_page(request: Request, current: Current, dash: Dash, scope: str = "") -> Response:
     account = current.account
     sc = _scope(dash, account, scope)
-    today = date.today()
+    today = county_today(dash)
     rows = _rows(dash, sc, today)
     total, units = _counts(rows, sc, today)
     lang = dash.lang(request)
@@ -132,7 +136,7 @@ def monitoring_household(request: Request, hid: str, current: Current, dash: Das
     with dash.engine.begin() as conn:
         log_access(conn, account.username, "view_monitoring_household", hid, [hid])
     return dash.render(
-        request, "monitoring_household.html", account, current.csrf, h=row, lc=lc, allowed=allowed, today=date.today(),
+        request, "monitoring_household.html", account, current.csrf, h=row, lc=lc, allowed=allowed, today=county_today(dash),
         m=lambda k: text(k, lang), mon=mon,
         condition=lambda code: mon.condition_text(code, lc, dash.policy.lifecycle, lang),
         step_label=lambda s: mon.label(mon.STEP_LABELS, s, lang), type_label=lambda t: label("monitoring_type", t, lang))
@@ -140,7 +144,7 @@ def monitoring_household(request: Request, hid: str, current: Current, dash: Das
 
 def _household(dash: Dashboard, account: Account, hid: str) -> lifecycle.HouseholdLifecycle:
     with dash.engine.connect() as conn:
-        found = lifecycle.lifecycles(conn, dash.policy, date.today(), hids=[hid])
+        found = lifecycle.lifecycles(conn, dash.policy, county_today(dash), hids=[hid])
     if not found or not found[0].village_code:
         raise Denied(404, "not_found")
     if not account.sees_village(found[0].village_code):
@@ -164,13 +168,13 @@ async def take_step(request: Request, hid: str, current: WriterCurrent, form: Fo
         await run_in_threadpool(save)
     except FieldappError as exc:
         return dash.render(request, "error.html", account, current.csrf, status=422, key=dash.message(request, exc))
-    return RedirectResponse(f"/dashboard/monitoring/household/{quote(hid)}", 303)
+    return RedirectResponse(f"/dashboard/monitoring/household/{url_part(hid)}", 303)
 
 
 @router.get("/api/monitoring/counts")
 def api_counts(current: Current, dash: Dash, scope: str = "") -> Any:
     sc = _scope(dash, current.account, scope)
-    today = date.today()
+    today = county_today(dash)
     total, units = _counts(_rows(dash, sc, today), sc, today)
     return {"scope": {"kind": sc.kind, "code": sc.code}, "as_of": today.isoformat(), **counts_json(total, units)}
 
@@ -194,7 +198,7 @@ def export_counts(request: Request, current: Current, dash: Dash, scope: str = "
     """The counts of the page (per unit and total) and the households behind them, as Excel."""
     account = current.account
     sc = _scope(dash, account, scope)
-    today = date.today()
+    today = county_today(dash)
     lang = dash.lang(request)
     rows = _rows(dash, sc, today)
     total, units = _counts(rows, sc, today)
