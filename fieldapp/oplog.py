@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from fieldapp import hlc as hlc_mod
-from fieldapp.errors import FieldappError
+from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.ids import uuid7
 from fieldapp.merge import FACT_FIELD, LiveValue, Op, apply_to_register, check_fact, winner
+from fieldapp.opschema import op_problem
 from fieldapp.schema import SCHEMA_VERSION
 from fieldapp.store import Store, utc_now
 
@@ -356,7 +357,7 @@ class OpWriter:
         self.projector = projector
 
     def _new_op(self, entity: str, entity_id: str, field_name: str, value: Any, supersedes: tuple[str, ...], author: str) -> Op:
-        return Op(
+        op = Op(
             op_id=uuid7(),
             device_id=self.store.device_id,
             device_seq=self.store.next_seq(),
@@ -370,6 +371,13 @@ class OpWriter:
             schema_version=SCHEMA_VERSION,
             author=author,
         )
+        problem = op_problem(op)
+        if problem is not None:
+            # The same definition the county and every other laptop check: an op this laptop
+            # wrote that they would refuse is refused here, before it is stored.
+            raise InputRefused(f"cannot save this change: {problem.en}", f"无法保存该修改：{problem.zh}",
+                               code=problem.code)
+        return op
 
     def fact(self, entity: str, entity_id: str, value: dict[str, Any], author: str = "") -> Op:
         if entity not in FACT_ENTITIES:
@@ -427,6 +435,25 @@ def outbox_size(store: Store) -> int:
     acked = int(store.meta("last_acked_seq", "0") or 0)
     row = store.conn.execute("SELECT count(*) FROM op WHERE device_id = ? AND device_seq > ?", (store.device_id, acked)).fetchone()
     return int(row[0])
+
+
+# meta key: how many of this laptop's changes the county holds (from its last answer)
+HELD_BY_COUNTY = "sync_held_by_county"
+
+
+def set_aside(store: Store, op_id: str, reason: str, detail: str, doc: Any) -> None:
+    """Keep a received op that cannot be applied, with its reason (caller's transaction)."""
+    store.conn.execute(
+        "INSERT INTO set_aside_op (op_id, received_at, reason, detail, op) VALUES (?,?,?,?,?)",
+        (str(op_id)[:64], utc_now(), reason, detail[:500],
+         json.dumps(doc, ensure_ascii=True, sort_keys=True, default=str)))
+
+
+def trust_counts(store: Store) -> dict[str, int]:
+    """What did not go through: the county holds ``held_by_county`` of this laptop's changes,
+    and this laptop set aside ``set_aside`` received changes it could not apply."""
+    row = store.conn.execute("SELECT count(*) FROM set_aside_op").fetchone()
+    return {"held_by_county": int(store.meta(HELD_BY_COUNTY, "0") or 0), "set_aside": int(row[0])}
 
 
 def observe_remote_clock(store: Store, op: Op) -> bool:

@@ -205,6 +205,21 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        "ops set aside: received ops that are malformed or cannot be applied",
+        """
+        -- A received op that fails the shared op definition (fieldapp.opschema) or cannot be
+        -- applied is kept here with its reason instead of stopping the rest of its batch.
+        CREATE TABLE set_aside_op (
+            op_id TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            op TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -559,6 +559,38 @@ Please copy the details and send them to county IT support.</translation>
         <translation>Signed in as %1</translation>
     </message>
     <message>
+        <source>Not enrolled with the county: sync by USB or enroll</source>
+        <translation>Not enrolled with the county: sync by USB or enroll</translation>
+    </message>
+    <message>
+        <source>Last sync %1</source>
+        <translation>Last sync %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>%1 changes waiting</source>
+        <translation>%1 changes waiting</translation>
+    </message>
+    <message>
+        <source>automatic sync off</source>
+        <translation>automatic sync off</translation>
+    </message>
+    <message>
+        <source>syncing…</source>
+        <translation>syncing…</translation>
+    </message>
+    <message>
+        <source>county reachable</source>
+        <translation>county reachable</translation>
+    </message>
+    <message>
+        <source>county not reachable, next try in %1 min</source>
+        <translation>county not reachable, next try in %1 min</translation>
+    </message>
+    <message>
         <source>Visit in progress</source>
         <translation>Visit in progress</translation>
     </message>
@@ -975,6 +1007,10 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Server address</source>
         <translation>Server address</translation>
+    </message>
+    <message>
+        <source>Sync automatically in the background when the county can be reached</source>
+        <translation>Sync automatically in the background when the county can be reached</translation>
     </message>
     <message>
         <source>Change passphrase</source>

@@ -559,6 +559,38 @@ Please copy the details and send them to county IT support.</source>
         <translation>当前用户：%1</translation>
     </message>
     <message>
+        <source>Not enrolled with the county: sync by USB or enroll</source>
+        <translation>本机尚未在县里登记：请用U盘同步或先登记</translation>
+    </message>
+    <message>
+        <source>Last sync %1</source>
+        <translation>上次同步 %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>%1 changes waiting</source>
+        <translation>%1 条修改待发送</translation>
+    </message>
+    <message>
+        <source>automatic sync off</source>
+        <translation>自动同步已关闭</translation>
+    </message>
+    <message>
+        <source>syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>county reachable</source>
+        <translation>县服务器可连接</translation>
+    </message>
+    <message>
+        <source>county not reachable, next try in %1 min</source>
+        <translation>县服务器连不上，%1 分钟后再试</translation>
+    </message>
+    <message>
         <source>Visit in progress</source>
         <translation>走访进行中</translation>
     </message>
@@ -975,6 +1007,10 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Server address</source>
         <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Sync automatically in the background when the county can be reached</source>
+        <translation>能连上县服务器时在后台自动同步</translation>
     </message>
     <message>
         <source>Change passphrase</source>

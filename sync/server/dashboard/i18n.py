@@ -25,7 +25,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "opened": ("新增", "Opened"), "closed": ("销号", "Closed"),
     "chart_villages": ("各单位户数与监测对象", "Households and monitored households by unit"),
     "chart_share": ("各单位全部达标户占比", "Share of visited households meeting every indicator"),
-    "all_met": ("全部达标", "All met"), "visited": ("已走访", "Visited"), "name": ("名称", "Name"),
+    "all_met": ("全部达标", "All met"), "visited": ("已走访", "Visited"), "name": ("名称", "Name"), "person_name": ("姓名", "Name"),
     "code": ("代码", "Code"), "head": ("户主", "Head"), "group": ("组", "Group"), "phone": ("联系电话", "Phone"),
     "latest_visit": ("最近走访", "Latest visit"), "overall": ("综合", "Overall"),
     "household_type": ("户类型", "Category"), "monitoring_type": ("监测类型", "Monitoring type"),
@@ -84,6 +84,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "src_visit": ("走访", "Visit"), "src_spot_check": ("抽查", "Spot check"), "src_screening": ("排查", "Screening"),
     "src_lookback": ("回头看", "Look-back"), "src_alert": ("部门预警", "Department alert"), "src_12317": ("12317", "12317"),
     "divisions": ("行政区划", "Divisions"),
+    "status_active": ("正常", "Active"), "status_merged": ("已合并", "Merged"), "status_moved": ("已迁出", "Moved"),
+    "status_dissolved": ("已注销", "Dissolved"), "status_deceased": ("已故", "Deceased"),
+    "household_list": ("农户名单", "Households"), "chart": ("图示", "Chart"), "problem_list": ("问题清单", "Problems"),
+    "conflict_list": ("待处理冲突", "Conflicts"), "search": ("查找农户", "Find a household"),
+    "search_hint": ("姓名、拼音首字母、身份证号、电话或户编号", "name, pinyin initials, ID number, phone or household no."),
+    "all": ("全部", "All"), "verdict": ("评定", "Verdict"), "age": ("时长", "Age"),
+    "open_status": ("未销号", "Open"), "past_deadline": ("已超期", "Past deadline"),
+    "conflict_help": ("同一字段在不同设备上被改成了不同的值。县级账号可以选定保留的值，该决定会同步到各台设备。",
+                      "The same field was changed to different values on different devices. A county account can "
+                      "choose the value to keep; the choice reaches every laptop."),
+    "values": ("各方的值（作者 · 时间）", "Values (author · time)"), "keep_value": ("保留此值", "Keep this value"),
+    "entity_household": ("户", "Household"), "entity_member": ("成员", "Member"), "entity_visit": ("走访", "Visit"),
+    "entity_problem": ("问题", "Problem"),
     "divisions_help": ("本县乡镇和村的代码与名称。花名册中的名称按此表对应代码；各页面的县、乡镇、村名称也取自此表。"
                        "可上传含“代码”和“名称”两列的 Excel 或 CSV 文件，或逐条添加、改名。",
                        "Codes and names of the county's townships and villages. Roster names are matched to codes "

@@ -5,6 +5,7 @@ from sync.server.dashboard.routes import (
     campaigns,
     devices,
     exports,
+    lists,
     monitoring,
     overview,
     roster,
@@ -12,4 +13,4 @@ from sync.server.dashboard.routes import (
 )
 
 ROUTERS = (overview.router, roster.router, spotchecks.router, devices.router, accounts.router, exports.router,
-           monitoring.router, campaigns.router)
+           lists.router, monitoring.router, campaigns.router)
