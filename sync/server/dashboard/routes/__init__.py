@@ -1,14 +1,16 @@
 """The dashboard's routers, one per area; ``ROUTERS`` is what ``mount`` includes."""
 
 from sync.server.dashboard.routes import (
-           accounts,
-           devices,
-           exports,
-           lists,
-           overview,
-           roster,
-           spotchecks,
+    accounts,
+    campaigns,
+    devices,
+    exports,
+    lists,
+    monitoring,
+    overview,
+    roster,
+    spotchecks,
 )
 
 ROUTERS = (overview.router, roster.router, spotchecks.router, devices.router, accounts.router, exports.router,
-           lists.router)
+           lists.router, monitoring.router, campaigns.router)
