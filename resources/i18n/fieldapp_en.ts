@@ -341,6 +341,10 @@ Please copy the details and send them to county IT support.</translation>
         <translation>Measures</translation>
     </message>
     <message>
+        <source>Monitoring</source>
+        <translation>Monitoring</translation>
+    </message>
+    <message>
         <source>No household open</source>
         <translation>No household open</translation>
     </message>
@@ -697,6 +701,113 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>MonitoringPanel</name>
+    <message>
+        <source>Propose for monitoring…</source>
+        <translation>Propose for monitoring…</translation>
+    </message>
+    <message>
+        <source>Propose risk elimination…</source>
+        <translation>Propose risk elimination…</translation>
+    </message>
+    <message>
+        <source>New risk: back to monitoring…</source>
+        <translation>New risk: back to monitoring…</translation>
+    </message>
+    <message>
+        <source>Add plan measure…</source>
+        <translation>Add plan measure…</translation>
+    </message>
+    <message>
+        <source>since %1</source>
+        <translation>since %1</translation>
+    </message>
+    <message>
+        <source>(phase-out until %1)</source>
+        <translation>(phase-out until %1)</translation>
+    </message>
+    <message>
+        <source>Next: %1, by the %2, due %3</source>
+        <translation>Next: %1, by the %2, due %3</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>overdue</translation>
+    </message>
+    <message>
+        <source>Record: %1…</source>
+        <translation>Record: %1…</translation>
+    </message>
+    <message>
+        <source>village</source>
+        <translation>village</translation>
+    </message>
+    <message>
+        <source>township</source>
+        <translation>township</translation>
+    </message>
+    <message>
+        <source>county</source>
+        <translation>county</translation>
+    </message>
+    <message>
+        <source>Every risk-elimination condition holds.</source>
+        <translation>Every risk-elimination condition holds.</translation>
+    </message>
+    <message>
+        <source>Risk elimination cannot be proposed yet:</source>
+        <translation>Risk elimination cannot be proposed yet:</translation>
+    </message>
+    <message>
+        <source>Plan (一户一策) warnings:</source>
+        <translation>Plan (一户一策) warnings:</translation>
+    </message>
+    <message>
+        <source>Plan measures</source>
+        <translation>Plan measures</translation>
+    </message>
+    <message>
+        <source>Look-back (回头看) due:</source>
+        <translation>Look-back (回头看) due:</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>by %1</translation>
+    </message>
+    <message>
+        <source>Steps taken</source>
+        <translation>Steps taken</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>planned</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>running</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>done</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>Propose for monitoring</source>
+        <translation>Propose for monitoring</translation>
+    </message>
+    <message>
+        <source>Propose risk elimination</source>
+        <translation>Propose risk elimination</translation>
+    </message>
+    <message>
+        <source>New risk: back to monitoring</source>
+        <translation>New risk: back to monitoring</translation>
+    </message>
+</context>
+<context>
     <name>OverviewTab</name>
     <message>
         <source>Visits this month</source>
@@ -792,6 +903,17 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.webp)</translation>
+    </message>
+</context>
+<context>
+    <name>PlanMeasureDialog</name>
+    <message>
+        <source>Responsible</source>
+        <translation>Responsible</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Until</translation>
     </message>
 </context>
 <context>
@@ -1130,6 +1252,25 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Restored. Unlock to continue.</source>
         <translation>Restored. Unlock to continue.</translation>
+    </message>
+</context>
+<context>
+    <name>StepDialog</name>
+    <message>
+        <source>Monitoring type</source>
+        <translation>Monitoring type</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Reason (required)</source>
+        <translation>Reason (required)</translation>
     </message>
 </context>
 <context>
