@@ -23,6 +23,11 @@ QGroupBox { font-weight: bold; }
 QGroupBox QLabel, QGroupBox QLineEdit, QGroupBox QComboBox, QGroupBox QCheckBox { font-weight: normal; }
 QWidget#figure { background: #f3f6fa; border-radius: 6px; }
 QTabBar::tab { padding: 6px 14px; }
+QPushButton:focus, QToolButton:focus { border: 2px solid #1565c0; border-radius: 4px; padding: 4px 10px;
+                                       background: #e8f0fe; }
+QComboBox:focus, QLineEdit:focus, QPlainTextEdit:focus, QSpinBox:focus { border: 2px solid #1565c0; }
+QCheckBox:focus, QRadioButton:focus { background: #e8f0fe; }
+QTableView:focus, QListWidget:focus, QTextBrowser:focus { border: 2px solid #1565c0; }
 """
 
 

@@ -30,6 +30,8 @@ from ui.household_model import (
 )
 from ui.session import Session
 
+HEADER_PADDING = 28  # margins and the sort arrow
+
 
 class HouseholdListTab(QWidget):
     """The list of households with search and filters."""
@@ -97,6 +99,7 @@ class HouseholdListTab(QWidget):
         # Village names (镇 + 村) are the longest text: give them room instead of eliding
         # (contents-based sizing would measure every one of 20,000 rows).
         self.table.setColumnWidth(COL_VILLAGE, 190)
+        self._fit_headers()
         self.table.activated.connect(self._activated)
         lay.addWidget(self.table, 1)
 
@@ -128,6 +131,16 @@ class HouseholdListTab(QWidget):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
+
+    def _fit_headers(self) -> None:
+        """Every column at least as wide as its title (English titles were cut: "ad of househ")."""
+        header = self.table.horizontalHeader()
+        fm = header.fontMetrics()
+        for col in range(self.model.columnCount()):
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+            need = fm.horizontalAdvance(title) + HEADER_PADDING
+            if self.table.columnWidth(col) < need:
+                self.table.setColumnWidth(col, need)
 
     def _search(self, query: str, candidates: Any) -> list[str]:
         app = self.session.app
