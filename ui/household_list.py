@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp import overview
 from fieldapp.codes import code_list
+from fieldapp.search_rank import rank
 from ui.household_model import (
     COL_NAME,
     COL_VILLAGE,
@@ -45,7 +46,7 @@ class HouseholdListTab(QWidget):
         self.session = session
         lang = session.short_lang
         self.model = HouseholdTableModel(lang, self)
-        self.proxy = HouseholdFilterProxy(self._search, self)
+        self.proxy = HouseholdFilterProxy(self._search, self, rank=self._rank)
         self.proxy.setSourceModel(self.model)
         self.loading = False
 
@@ -141,6 +142,13 @@ class HouseholdListTab(QWidget):
             need = fm.horizontalAdvance(title) + HEADER_PADDING
             if self.table.columnWidth(col) < need:
                 self.table.setColumnWidth(col, need)
+
+    def _rank(self, query: str, hits: list[str]) -> list[str]:
+        app = self.session.app
+        if app is None:
+            return hits
+        heads = {r["id"]: r.get("head_name") or "" for r in self.model.all_rows}
+        return rank(query, hits, heads, app.search_index().blobs)
 
     def _search(self, query: str, candidates: Any) -> list[str]:
         app = self.session.app
@@ -257,6 +265,9 @@ class HouseholdListTab(QWidget):
             self.household_activated.emit(ids[0])
 
     def _open_first(self) -> None:
+        if self._debounce.isActive():  # Enter right after the last letter: filter (and rank) first
+            self._debounce.stop()
+            self.apply_filter()
         if self.proxy.rowCount() >= 1:
             hid = self.proxy.household_id(0)
             if hid:

@@ -1180,6 +1180,17 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>SingleInstance</name>
+    <message>
+        <source>Already open</source>
+        <translation>Already open</translation>
+    </message>
+    <message>
+        <source>This data folder is already open in another Fieldapp window on this laptop. Switch to that window (look on the taskbar); this copy will close.</source>
+        <translation>This data folder is already open in another Fieldapp window on this laptop. Switch to that window (look on the taskbar); this copy will close.</translation>
+    </message>
+</context>
+<context>
     <name>StatusTab</name>
     <message>
         <source>This laptop</source>

@@ -1180,6 +1180,17 @@ Please copy the details and send them to county IT support.</source>
     </message>
 </context>
 <context>
+    <name>SingleInstance</name>
+    <message>
+        <source>Already open</source>
+        <translation>已经打开</translation>
+    </message>
+    <message>
+        <source>This data folder is already open in another Fieldapp window on this laptop. Switch to that window (look on the taskbar); this copy will close.</source>
+        <translation>本机上另一个 Fieldapp 窗口已经打开了这个数据文件夹。请切换到那个窗口（在任务栏上找）；这个窗口将关闭。</translation>
+    </message>
+</context>
+<context>
     <name>StatusTab</name>
     <message>
         <source>This laptop</source>
