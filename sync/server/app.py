@@ -16,6 +16,7 @@ from fieldapp.errors import FieldappError
 from fieldapp.merge import Op
 from sync import bundle as bf
 from sync.server.county import County, Refused
+from sync.server.params import UUID_PATTERN, UuidPath
 
 MAX_PUSH_BYTES = 32 * 1024 * 1024
 MAX_BUNDLE_BYTES = 512 * 1024 * 1024
@@ -48,8 +49,8 @@ class OpModel(BaseModel):
 
 class EnrollRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str = Field(min_length=4, max_length=32)
-    device_id: Id
+    code: str = Field(min_length=4, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
+    device_id: str = Field(pattern=UUID_PATTERN, max_length=36, description="the laptop's id (canonical UUID text)")
     sign_public: Hex64
     box_public: Hex64
     recovery_wrap: dict[str, str] | None = None
@@ -238,7 +239,7 @@ def create_app(county: County) -> FastAPI:
         responses={**ERRORS, 200: {"content": {"application/octet-stream": {}}}},
         response_class=Response,
     )
-    def downlink(device_id: Annotated[str, Field(max_length=64)]) -> Response:
+    def downlink(device_id: UuidPath) -> Response:
         """The device's latest downlink bundle (sealed to the device; a relay cannot read it)."""
         return Response(county.downlink(device_id), media_type="application/octet-stream")
 

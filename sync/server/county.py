@@ -221,6 +221,11 @@ class County:
 
     def enroll(self, code: str, device_id: str, sign_public: str, box_public: str,
                recovery_wrap: dict[str, Any] | None) -> dict[str, Any]:
+        from fieldapp.opschema import UUID_RE
+
+        if not UUID_RE.match(device_id):
+            # The id reaches URLs, file names and form actions (revoke): only canonical UUID text.
+            raise Refused("bad_device_id", "the laptop's id is not a canonical UUID", "本机编号不是有效的 UUID", 422)
         with self._write() as conn:
             row = conn.execute(sa.select(t.enroll_codes).where(t.enroll_codes.c.code == normalise_code(code))).first()
             if row is None:
