@@ -28,7 +28,7 @@ from sync import bundle as bf
 from sync.protocol import request_message
 from sync.server import schema as t
 from sync.server.ingest import IngestResult, advance_high_water, days_ahead, ingest
-from sync.server.screen import held_count, held_seqs, hold, retry_unknown, screen
+from sync.server.screen import has_held, held_count, held_seqs, hold, retry_unknown, screen
 from sync.server.state import refresh_for_ops
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -344,10 +344,11 @@ class County:
         if ahead:
             return ahead
         held = hold(conn, device_id, s.held)
+        any_held = bool(held) or has_held(conn, device_id)
         res = ingest(conn, s.good)
         res.duplicates += s.resent
         refresh_for_ops(conn, s.good, res.facts)
-        if s.good:
+        if s.good and any_held:
             later = retry_unknown(conn, device_id, county=self.county, villages=villages).good
             if later:
                 more = ingest(conn, later)
@@ -356,7 +357,7 @@ class County:
                 res.alarms += more.alarms
         for op_id in res.alarms:
             self._quarantine(conn, "alarm", device_id, "integrity_alarm", f"op {op_id} arrived with different content")
-        hw = advance_high_water(conn, device_id, dev.hw_seq, held_seqs(conn, device_id, dev.hw_seq))
+        hw = advance_high_water(conn, device_id, dev.hw_seq, held_seqs(conn, device_id, dev.hw_seq) if any_held else ())
         if hw != dev.hw_seq:
             conn.execute(t.devices.update().where(t.devices.c.device_id == device_id).values(hw_seq=hw))
         return res, held, hw
