@@ -307,7 +307,8 @@ def test_csrf_is_required_on_every_form_post(web: Web) -> None:
                        ("/dashboard/accounts", {"username": "evil", "role": "county", "password": "x" * 12}),
                        ("/dashboard/accounts/town/disable", {}),
                        ("/dashboard/accounts/town/password", {"password": "y" * 12}),
-                       ("/dashboard/spotchecks/abc", {"outcome": "confirmed", "day": day})):
+                       ("/dashboard/spotchecks/01900000-0000-7000-8000-0000000000ab",
+                        {"outcome": "confirmed", "day": day})):
         assert web.client.post(path, data=data).status_code == 403, path
         assert web.client.post(path, data={**data, "csrf": "wrong" + csrf}).status_code == 403, path
     # The refused account changes did nothing.

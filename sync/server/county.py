@@ -34,7 +34,6 @@ from sync.server.state import refresh_for_ops
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CLOCK_SKEW_S = 300  # DESIGN §5: request timestamps within ±5 minutes
 NONCE_KEEP_S = 2 * CLOCK_SKEW_S
-DEFAULT_COUNTY = "000000"
 
 
 class Refused(FieldappError):  # noqa: N818 (named like fieldapp.errors)
@@ -120,7 +119,12 @@ class CountyKeys:
                     f"{data} 属于县 {cfg['county']}，不是 {county}",
                 )
         else:
-            cfg = {"county": county or os.environ.get("FIELDAPP_COUNTY") or DEFAULT_COUNTY, "created_at": utc_now()}
+            code = county or os.environ.get("FIELDAPP_COUNTY")
+            if not code or not (len(code) == 6 and code.isdigit()):
+                raise InputRefused(
+                    f"{data} holds no county yet: pass --county CODE (the 6-digit county code) the first time",
+                    f"{data} 中还没有县的设置：第一次运行时请加 --county 县代码（6位数字）")
+            cfg = {"county": code, "created_at": utc_now()}
         files: dict[str, Callable[[], bytes]] = {"sign.key": lambda: bf.raw_private(Ed25519PrivateKey.generate()),
                  "box.key": lambda: bf.raw_private(X25519PrivateKey.generate()),
                  "card.key": lambda: os.urandom(32)}
