@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import i18n
+from ui.auto_sync import AutoSync
 from ui.autolock import IdleLock
 from ui.dialogs import close_all_dialogs
 from ui.errors import set_language
@@ -48,6 +49,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("syncStatus")
+        self.statusBar().addPermanentWidget(self.sync_label)
+        self.auto_sync = AutoSync(session, parent=self)
+        self.auto_sync.changed.connect(self.show_sync_status)
         self.idle = idle or IdleLock(float(session.settings.value("security/autolock_minutes", 10)), parent=self)
         self.scanner = scanner or ScannerFilter(parent=self)
         self.lock_action = QAction(self)
@@ -74,6 +80,7 @@ class MainWindow(QMainWindow):
         self._build()
         session.locked.connect(self.on_locked)
         session.changed.connect(self.on_changed)
+        session.changed.connect(lambda _hid: self.auto_sync.data_changed())
         self.idle.idle.connect(self.lock)
         self.scanner.scanned.connect(self.on_scan)
         self.show_unlock()
@@ -159,6 +166,9 @@ class MainWindow(QMainWindow):
         self.visit.closed.connect(self.open_household)
         self.status.conflicts_requested.connect(lambda: self.tabs.setCurrentWidget(self.conflicts))
         self.status.sync.synced.connect(lambda: self.households.reload())
+        self.status.sync.synced.connect(self.show_sync_status)
+        self.auto_sync.attach(self.status.sync)
+        self.settings_tab.auto_sync_changed.connect(self.auto_sync.set_enabled)
         self.settings_tab.autolock_changed.connect(self.idle.set_minutes)
         self.settings_tab.text_size_changed.connect(self.set_text_size)
         self.settings_tab.language_changed.connect(self.on_language)
@@ -194,6 +204,8 @@ class MainWindow(QMainWindow):
         self.scanner.enabled = True
         self.status_label.setText(self.tr("Signed in as %1").replace("%1", app.actor or "—"))
         self.households.search.setFocus()
+        self.status.sync.reload()
+        self.auto_sync.start()
         resume, self.resume_at = self.resume_at, None
         if resume is not None:
             self._resume(*resume)
@@ -236,7 +248,33 @@ class MainWindow(QMainWindow):
         self.household.set_empty()
         self.visit.set_empty()
         self.status_label.clear()
+        self.auto_sync.stop()
+        self.sync_label.clear()
         self.show_unlock()
+
+    def show_sync_status(self) -> None:
+        """Status bar: last sync, changes waiting, whether the county answered."""
+        if not self.session.is_open or not self._tabs_built:
+            self.sync_label.clear()
+            return
+        state, auto = self.status.sync.state, self.auto_sync
+        if not state.get("enrolled"):
+            self.sync_label.setText(self.tr("Not enrolled with the county: sync by USB or enroll"))
+            return
+        from ui.sync_panel import _when
+
+        parts = [self.tr("Last sync %1").replace("%1", _when(state.get("last_sync")) or self.tr("never")),
+                 self.tr("%1 changes waiting").replace("%1", str(state.get("outbox_pending", 0)))]
+        if not auto.enabled:
+            parts.append(self.tr("automatic sync off"))
+        elif auto.running:
+            parts.append(self.tr("syncing…"))
+        elif auto.reachable is True:
+            parts.append(self.tr("county reachable"))
+        elif auto.reachable is False:
+            wait = auto.next_in()
+            parts.append(self.tr("county not reachable, next try in %1 min").replace("%1", str(max(1, round((wait or 0) / 60)))))
+        self.sync_label.setText(" · ".join(parts))
 
     # ----- navigation -----------------------------------------------------------------
     def show_shortcuts(self) -> None:

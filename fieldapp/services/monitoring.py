@@ -14,20 +14,9 @@ from fieldapp import rules
 from fieldapp.codes import get_code
 from fieldapp.errors import InputRefused, InvalidTransition
 from fieldapp.ids import uuid7
-from fieldapp.services.common import loads_json, parse_dt
+from fieldapp.services.common import loads_json, parse_day, parse_dt
 from fieldapp.services.visits import VisitServices
 from fieldapp.store import utc_now
-
-
-def parse_day(text: str | None, what: str = "date") -> date | None:
-    """A YYYY-MM-DD (or ISO date-time) text as a date; None for empty."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        raise InputRefused(f"{what}: '{text}' is not a date (use 2026-05-01)",
-                           f"{what}：“{text}”不是有效日期（例如 2026-05-01）") from None
 
 
 def step_from_row(sid: str, hid: str, step: str, at: str, actor: str, role: str, note: str, data: Mapping[str, Any],

@@ -341,6 +341,10 @@ Please copy the details and send them to county IT support.</translation>
         <translation>Measures</translation>
     </message>
     <message>
+        <source>Monitoring</source>
+        <translation>Monitoring</translation>
+    </message>
+    <message>
         <source>No household open</source>
         <translation>No household open</translation>
     </message>
@@ -555,6 +559,38 @@ Please copy the details and send them to county IT support.</translation>
         <translation>Signed in as %1</translation>
     </message>
     <message>
+        <source>Not enrolled with the county: sync by USB or enroll</source>
+        <translation>Not enrolled with the county: sync by USB or enroll</translation>
+    </message>
+    <message>
+        <source>Last sync %1</source>
+        <translation>Last sync %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>%1 changes waiting</source>
+        <translation>%1 changes waiting</translation>
+    </message>
+    <message>
+        <source>automatic sync off</source>
+        <translation>automatic sync off</translation>
+    </message>
+    <message>
+        <source>syncing…</source>
+        <translation>syncing…</translation>
+    </message>
+    <message>
+        <source>county reachable</source>
+        <translation>county reachable</translation>
+    </message>
+    <message>
+        <source>county not reachable, next try in %1 min</source>
+        <translation>county not reachable, next try in %1 min</translation>
+    </message>
+    <message>
         <source>Visit in progress</source>
         <translation>Visit in progress</translation>
     </message>
@@ -665,6 +701,113 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>MonitoringPanel</name>
+    <message>
+        <source>Propose for monitoring…</source>
+        <translation>Propose for monitoring…</translation>
+    </message>
+    <message>
+        <source>Propose risk elimination…</source>
+        <translation>Propose risk elimination…</translation>
+    </message>
+    <message>
+        <source>New risk: back to monitoring…</source>
+        <translation>New risk: back to monitoring…</translation>
+    </message>
+    <message>
+        <source>Add plan measure…</source>
+        <translation>Add plan measure…</translation>
+    </message>
+    <message>
+        <source>since %1</source>
+        <translation>since %1</translation>
+    </message>
+    <message>
+        <source>(phase-out until %1)</source>
+        <translation>(phase-out until %1)</translation>
+    </message>
+    <message>
+        <source>Next: %1, by the %2, due %3</source>
+        <translation>Next: %1, by the %2, due %3</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>overdue</translation>
+    </message>
+    <message>
+        <source>Record: %1…</source>
+        <translation>Record: %1…</translation>
+    </message>
+    <message>
+        <source>village</source>
+        <translation>village</translation>
+    </message>
+    <message>
+        <source>township</source>
+        <translation>township</translation>
+    </message>
+    <message>
+        <source>county</source>
+        <translation>county</translation>
+    </message>
+    <message>
+        <source>Every risk-elimination condition holds.</source>
+        <translation>Every risk-elimination condition holds.</translation>
+    </message>
+    <message>
+        <source>Risk elimination cannot be proposed yet:</source>
+        <translation>Risk elimination cannot be proposed yet:</translation>
+    </message>
+    <message>
+        <source>Plan (一户一策) warnings:</source>
+        <translation>Plan (一户一策) warnings:</translation>
+    </message>
+    <message>
+        <source>Plan measures</source>
+        <translation>Plan measures</translation>
+    </message>
+    <message>
+        <source>Look-back (回头看) due:</source>
+        <translation>Look-back (回头看) due:</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>by %1</translation>
+    </message>
+    <message>
+        <source>Steps taken</source>
+        <translation>Steps taken</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>planned</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>running</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>done</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>Propose for monitoring</source>
+        <translation>Propose for monitoring</translation>
+    </message>
+    <message>
+        <source>Propose risk elimination</source>
+        <translation>Propose risk elimination</translation>
+    </message>
+    <message>
+        <source>New risk: back to monitoring</source>
+        <translation>New risk: back to monitoring</translation>
+    </message>
+</context>
+<context>
     <name>OverviewTab</name>
     <message>
         <source>Visits this month</source>
@@ -763,6 +906,17 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>PlanMeasureDialog</name>
+    <message>
+        <source>Responsible</source>
+        <translation>Responsible</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Until</translation>
+    </message>
+</context>
+<context>
     <name>ProblemStepDialog</name>
     <message>
         <source>Note</source>
@@ -853,6 +1007,10 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Server address</source>
         <translation>Server address</translation>
+    </message>
+    <message>
+        <source>Sync automatically in the background when the county can be reached</source>
+        <translation>Sync automatically in the background when the county can be reached</translation>
     </message>
     <message>
         <source>Change passphrase</source>
@@ -1094,6 +1252,25 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Restored. Unlock to continue.</source>
         <translation>Restored. Unlock to continue.</translation>
+    </message>
+</context>
+<context>
+    <name>StepDialog</name>
+    <message>
+        <source>Monitoring type</source>
+        <translation>Monitoring type</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Reason (required)</source>
+        <translation>Reason (required)</translation>
     </message>
 </context>
 <context>

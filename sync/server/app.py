@@ -36,7 +36,7 @@ class OpModel(BaseModel):
     device_id: Id
     device_seq: int = Field(ge=1, le=2**53)
     hlc: str = Field(pattern=r"^[0-9]{13}-[0-9]{6}$")
-    entity: Literal["household", "member", "visit", "problem", "measure", "attachment"]
+    entity: Literal["household", "member", "visit", "problem", "measure", "attachment", "monitor_step", "campaign"]
     entity_id: Id
     field: str = Field(min_length=1, max_length=64)
     value: Any = None

@@ -495,6 +495,17 @@ class County:
                      .where(o.c.household_id.in_(moved), o.c.seq <= cursor, o.c.device_id != device_id)
                      .order_by(o.c.seq))
             rows = [*conn.execute(older).all(), *rows]
+        # County-wide facts (回头看 campaigns) belong to no household: every laptop of the county gets them.
+        upto = int(rows[-1].seq) if more and rows else None
+        county_wide = (sa.select(o.c.seq, o.c.op_id, o.c.device_id, o.c.device_seq, o.c.hlc, o.c.county, o.c.entity,
+                                 o.c.entity_id, o.c.field, o.c.value, o.c.supersedes, o.c.schema_version, o.c.author)
+                       .where(o.c.seq > cursor, o.c.entity == "campaign", o.c.household_id.is_(None),
+                              o.c.device_id != device_id))
+        if upto is not None:
+            county_wide = county_wide.where(o.c.seq <= upto)
+        extra = conn.execute(county_wide.order_by(o.c.seq)).all()
+        if extra:
+            rows = sorted([*rows, *extra], key=lambda r: int(r.seq))
         out = [Op(op_id=r.op_id, device_id=r.device_id, device_seq=int(r.device_seq), hlc=r.hlc, entity=r.entity,
                   entity_id=r.entity_id, field=r.field, value=json.loads(r.value) if r.value is not None else None,
                   supersedes=tuple(json.loads(r.supersedes)), county=r.county, schema_version=int(r.schema_version),
