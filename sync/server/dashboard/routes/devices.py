@@ -16,6 +16,7 @@ from sync.server.dashboard.deps import CountyCurrent, Current, Dash, Form, Sessi
 from sync.server.dashboard.queries import Scope
 from sync.server.dashboard.site import Dashboard, Denied, url_part
 from sync.server.device_status import reenable
+from sync.server.params import UuidPath
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
@@ -39,27 +40,27 @@ async def devices_enroll(request: Request, current: CountyCurrent, form: Form, d
 
 
 @router.get("/devices/{device_id}/revoke", response_class=HTMLResponse)
-def devices_revoke_confirm(request: Request, device_id: str, current: CountyCurrent, dash: Dash) -> Response:
+def devices_revoke_confirm(request: Request, device_id: UuidPath, current: CountyCurrent, dash: Dash) -> Response:
     """What revoking would stop, and the button that does it."""
-    found = [dv for dv in _devices(dash, current) if dv["device_id"] == device_id[:64]]
+    found = [dv for dv in _devices(dash, current) if dv["device_id"] == device_id]
     if not found:
         raise Denied(404, "not_found")
     return dash.render(request, "device_revoke.html", current.account, current.csrf, device=found[0])
 
 
 @router.post("/devices/{device_id}/revoke")
-async def devices_revoke(request: Request, device_id: str, current: CountyCurrent, form: Form, dash: Dash) -> Response:
+async def devices_revoke(device_id: UuidPath, current: CountyCurrent, form: Form, dash: Dash) -> Response:
     if form.get("confirm") != "yes":
-        return RedirectResponse(f"/dashboard/devices/{url_part(device_id[:64])}/revoke", 303)
-    await run_in_threadpool(_change, dash, current, device_id[:64], "device_revoke")
+        return RedirectResponse(f"/dashboard/devices/{url_part(device_id)}/revoke", 303)
+    await run_in_threadpool(_change, dash, current, device_id, "device_revoke")
     return RedirectResponse("/dashboard/devices", 303)
 
 
 @router.post("/devices/{device_id}/enable")
-async def devices_enable(request: Request, device_id: str, current: CountyCurrent, _form: Form,
+async def devices_enable(request: Request, device_id: UuidPath, current: CountyCurrent, _form: Form,
                          dash: Dash) -> Response:
     try:
-        await run_in_threadpool(_change, dash, current, device_id[:64], "device_enable")
+        await run_in_threadpool(_change, dash, current, device_id, "device_enable")
     except FieldappError as exc:
         return dash.devices_page(request, current.account, current.csrf, error=dash.message(request, exc))
     return RedirectResponse("/dashboard/devices", 303)
