@@ -240,11 +240,13 @@ class MonitoringServices(VisitServices):
     def household_rows(self, today: date | None = None) -> list[dict[str, Any]]:
         """The household rows, with the next visit due by the lifecycle (monitoring type, then the
         reduced 渐退期 schedule after elimination) for households that have one."""
-        today = today or date.today()
+        return self._rows_and_lifecycles(today or date.today())[0]
+
+    def _rows_and_lifecycles(self, today: date) -> tuple[list[dict[str, Any]], dict[str, mon.Lifecycle]]:
         rows = super().household_rows(today)
         lcs = self._all_lifecycles(today)
         if not lcs:
-            return rows
+            return rows, lcs
         by_type = self.policy.visit_days_by_monitoring_type
         for r in rows:
             lc = lcs.get(r["id"])
@@ -253,7 +255,7 @@ class MonitoringServices(VisitServices):
             days = mon.visit_interval_days(lc, self.policy.lifecycle, by_type, today)
             due = parse_dt(r["last_visit"]).date() + timedelta(days=days)
             r["next_visit_due"], r["overdue"] = due.isoformat(), due < today
-        return rows
+        return rows, lcs
 
     def monitoring_rows(self, today: date | None = None) -> list[MonitorRow]:
         """Every household with a lifecycle, its state and next step (overdue first)."""
