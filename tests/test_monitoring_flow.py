@@ -186,9 +186,13 @@ def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link,
     app, link, hid = linked
     other = app.add_household(household_input(members=[{"name": "李四", "id_number": "110105194912310038",
                                                         "relation": "head"}], phone="13800000002"))
-    visit(app, hid, months_ago(8), income=3000)
+    vid = visit(app, hid, months_ago(8), income=3000)
+    photo = app.add_attachment(hid, b"\xff\xd8 photo of the household", visit_id=vid)
     app.propose_monitoring(hid, "unstable", at=months_ago(8).isoformat())
     app.propose_monitoring(other, "marginal")
+    assert app.monitor_steps(hid)[0].evidence_visit == vid
+    assert app.monitor_steps(hid)[0].evidence_attachments == (photo,)
+    assert app.monitor_steps(other)[0].evidence_visit is None
     link.push()
     create_account(county.engine, "370303", "admin", ADMIN_PW, "county")
     create_account(county.engine, "370303", "town", ADMIN_PW, "township", "370303102")
@@ -217,7 +221,10 @@ def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link,
     assert [u["code"] for u in doc["units"]] == ["370303102"]
     page = admin.client.get("/dashboard/monitoring").text
     assert 'data-condition="income_below_line"' in page and "观察期内有走访人均纯收入低于监测线" in page
+    page = admin.client.get(f"/dashboard/monitoring/household/{hid}").text
+    assert re.search(r'data-testid="evidence">走访 [0-9-]+ [0-9:]+ · 1 张照片/签名<', page), page
     api = admin.client.get(f"/dashboard/api/monitoring/household/{hid}").json()
+    assert api["steps"][0]["evidence"] == {"visit_id": vid, "attachments": [photo]}
     assert (api["state"], api["since"]) == ("monitoring", months_ago(7).isoformat())
 
     xlsx = admin.client.get("/dashboard/monitoring.xlsx?scope=370303")

@@ -22,8 +22,12 @@ from fieldapp.store import utc_now
 def step_from_row(sid: str, hid: str, step: str, at: str, actor: str, role: str, note: str, data: Mapping[str, Any],
                   recorded_at: str) -> mon.Step:
     """A stored step (laptop row or server fact) as a :class:`fieldapp.monitoring.Step`."""
+    found = data.get("evidence")
+    evidence: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     return mon.Step(id=sid, household_id=hid, step=step, at=parse_day(at) or date.min, actor=actor, role=role,
-                    note=note, type=data.get("type"), mode=data.get("mode"), recorded_at=recorded_at)
+                    note=note, type=data.get("type"), mode=data.get("mode"), recorded_at=recorded_at,
+                    evidence_visit=evidence.get("visit_id"),
+                    evidence_attachments=tuple(str(a) for a in evidence.get("attachments") or ()))
 
 
 def can_work(labour: Any) -> bool:
@@ -196,8 +200,22 @@ class MonitoringServices(VisitServices):
             value["type"] = type
         if mode is not None:
             value["mode"] = mode
+        evidence = self._evidence(hid)
+        if evidence is not None:
+            value["evidence"] = evidence
         self._write(lambda: self.ops.fact("monitor_step", sid, value, self.actor))
         return sid
+
+    def _evidence(self, hid: str) -> dict[str, Any] | None:
+        """The latest finalised visit and its photos and signatures: what a village step rests on."""
+        row = self.store.conn.execute(
+            "SELECT id FROM visit WHERE household_id = ? AND status = 'final' ORDER BY visited_at DESC, id DESC LIMIT 1",
+            (hid,)).fetchone()
+        if row is None:
+            return None
+        files = [r[0] for r in self.store.conn.execute(
+            "SELECT id FROM attachment WHERE visit_id = ? ORDER BY created_at, id", (row[0],))]
+        return {"visit_id": row[0], "attachments": files}
 
     def propose_monitoring(self, hid: str, monitoring_type: str, note: str = "", at: str | None = None) -> str:
         """Propose the household for monitoring (one action from the verdict engine's suggestion)."""
