@@ -223,6 +223,8 @@ def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link,
     assert 'data-condition="income_below_line"' in page and "观察期内有走访人均纯收入低于监测线" in page
     page = admin.client.get(f"/dashboard/monitoring/household/{hid}").text
     assert re.search(r'data-testid="evidence">走访 [0-9-]+ [0-9:]+ · 1 张照片/签名<', page), page
+    assert f'href="/dashboard/monitoring/household/{hid}" data-testid="monitoring-link"' in \
+        admin.client.get(f"/dashboard/household/{hid}").text
     api = admin.client.get(f"/dashboard/api/monitoring/household/{hid}").json()
     assert api["steps"][0]["evidence"] == {"visit_id": vid, "attachments": [photo]}
     assert (api["state"], api["since"]) == ("monitoring", months_ago(7).isoformat())
