@@ -335,3 +335,20 @@ def test_plan_measures_with_responsible_dates_and_status(county: Any, linked: tu
     with county.engine.connect() as conn:
         row = lifecycle.lifecycles(conn, lifecycle.county_policy(county), date.today(), hids=[hid])[0]
     assert "no_developmental_measure" in row.failing
+
+
+def test_campaign_and_county_steps_reach_a_laptop_by_downlink_bundle(county: Any, linked: tuple[Any, Link, str]) -> None:
+    from sync import device as dv
+    from sync.server import campaigns as cs
+
+    app, link, hid = linked
+    app.propose_monitoring(hid, "sudden", note="火灾")
+    link.push()
+    lifecycle.approve(county, hid, at=None, actor="county")
+    cid = cs.define(county, name="汛期回头看", deadline=(date.today() + timedelta(days=10)).isoformat(),
+                    states=["monitoring"], actor="admin")
+    res = dv.import_downlink(app, county.downlink(app.store.device_id))
+    assert res["status"] == "imported"
+    assert [c.id for c in app.campaigns()] == [cid]
+    assert app.monitor_status(hid).lifecycle.state == mon.MONITORING
+    assert [r["campaigns_due"] for r in app.household_rows()] == [["汛期回头看"]]
