@@ -352,3 +352,38 @@ def test_campaign_and_county_steps_reach_a_laptop_by_downlink_bundle(county: Any
     assert [c.id for c in app.campaigns()] == [cid]
     assert app.monitor_status(hid).lifecycle.state == mon.MONITORING
     assert [r["campaigns_due"] for r in app.household_rows()] == [["汛期回头看"]]
+
+
+def test_admin_monitor_commands_against_a_running_server(server: Any, tmp_path: Path) -> None:
+    import json
+
+    home = tmp_path / "cli-lap"
+
+    def lap(*args: str) -> Any:
+        out = run_cli(*args, "--json", home=home)
+        assert out.returncode == 0, (args, out.stderr)
+        return json.loads(out.stdout) if out.stdout.strip() else None
+
+    lap("init", "--county", "370303")
+    lap("enroll", "--server", server.url, "--code", server.admin("enroll-code", "--village", "370303102201",
+                                                                  "--cadre", "张书记"))
+    f = tmp_path / "hh.json"
+    f.write_text(json.dumps(household_input(), ensure_ascii=False), encoding="utf-8")
+    hid = lap("household", "add", "--json-file", str(f))["id"]
+    lap("monitor", "propose", hid, "--type", "marginal", "--at", months_ago(1).isoformat())
+    due = lap("monitor", "due")
+    assert [(d["household_id"], d["state"], d["next_step"]["step"], d["next_step"]["overdue"]) for d in due] == [
+        (hid, "proposed", "verified", True)]
+    lap("sync")
+    at = months_ago(1).isoformat()
+    doc = json.loads(server.admin("monitor", "approve", hid, "--at", at, "--actor", "县乡村振兴局", "--json"))
+    assert doc["state"] == "monitoring" and len(doc["steps"]) == 6
+    shown = json.loads(server.admin("monitor", "show", hid, "--json"))
+    assert (shown["state"], shown["type"], shown["since"]) == ("monitoring", "marginal", at)
+    counts = json.loads(server.admin("monitor", "counts", "--json"))
+    assert counts["by_state"] == {"monitoring": 1} and counts["units"][0]["code"] == "370303102"
+    lap("sync")
+    doc = lap("monitor", "show", hid)
+    assert (doc["state"], doc["since"]) == ("monitoring", at)
+    assert [s["actor"] for s in doc["steps"]][-1] == "县乡村振兴局"
+    assert [(d["state"], d["next_step"]) for d in lap("monitor", "due")] == [("monitoring", None)]
