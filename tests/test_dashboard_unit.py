@@ -726,7 +726,7 @@ def test_every_url_in_the_templates_is_quoted() -> None:
     folder = Path(__file__).resolve().parent.parent / "sync" / "server" / "dashboard" / "templates"
     numbers = {"p", "epage", "hpage", "0 if (sort == key and desc) else 1"}  # page numbers and 0/1
     for f in folder.glob("*.html"):
-        for url in re.findall(r'(?:href|action)="([^"]*\{\{[^"]*)"', f.read_text("utf-8")):
+        for url in re.findall(r'(?<![\w-])(?:href|action)="([^"]*\{\{[^"]*)"', f.read_text("utf-8")):
             for expr in re.findall(r"\{\{\s*(.*?)\s*\}\}", url):
                 ok = expr.endswith("|seg") or expr.startswith(("link(", "'")) or expr in numbers or expr == "base"
                 assert ok, (f.name, expr)
@@ -819,3 +819,24 @@ def test_conflict_shows_values_and_a_county_account_resolves_it(county: Any, lap
     again = web.client.post("/dashboard/conflicts/resolve", data={"csrf": csrf, "scope": COUNTY, "entity_id": hid,
                                                                   "field": "phone", "keep": ops[0].op_id})
     assert again.status_code in (404, 422)
+
+
+def test_village_summary_pdf_is_one_a4_page_made_without_a_browser(web: Web, tmp_path: Path, monkeypatch: Any) -> None:
+    import shutil
+    import subprocess
+
+    monkeypatch.setenv("PATH", "/nonexistent")  # no chromium (nor anything else) to launch
+    web.login("admin")
+    r = web.client.get(f"/dashboard/village/{LAPTOP_VILLAGE}/summary.pdf")
+    monkeypatch.undo()
+    assert r.status_code == 200 and r.content[:5] == b"%PDF-"
+    pdf = tmp_path / "s.pdf"
+    pdf.write_bytes(r.content)
+    if not shutil.which("pdfinfo"):
+        pytest.skip("poppler-utils missing")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+1\n", info) and "595.28 x 841.89" in info  # one A4 page
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    households = int(re.search(r'data-testid="n-households">(\d+)<',
+                               web.client.get(f"/dashboard/area/{LAPTOP_VILLAGE}").text).group(1))
+    assert "村情汇总" in text and "王家庄村" in text and str(households) in text and "合计" in text

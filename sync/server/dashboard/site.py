@@ -62,7 +62,7 @@ class Dashboard:
         self.policy = load_policy(county.county[:2])
         self.env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
                                autoescape=select_autoescape(["html"]))
-        self.env.globals.update(code_label=code_label, indicators=d.INDICATORS, pct=_pct, value_text=value_text)
+        self.env.globals.update(code_label=code_label, indicators=d.INDICATORS, pct=pct, value_text=value_text)
         self.zone = localtime.zone_of(getattr(county, "data", None))
         self.env.filters["seg"] = url_part
         self.env.globals["link"] = link
@@ -169,13 +169,17 @@ class Dashboard:
             return code
 
         households = charts.hbars([(name(u.code), float(u.households), float(u.monitored)) for u in rows],
-                                  legend=(tr("households", lang), tr("monitored", lang)))
+                                  legend=(tr("households", lang), tr("monitored", lang)),
+                                  title=tr("chart_villages", lang),
+                                  links=[link("/dashboard/households", scope=u.code) for u in rows])
         share = charts.hbars([(name(u.code), u.all_met_share or 0.0, 0.0) for u in rows], max_value=1.0,
-                             percent=True, colors=("#27ae60", "#27ae60"))
+                             percent=True, colors=("#1b7340", "#1b7340"), title=tr("chart_share", lang),
+                             links=[link("/dashboard/households", scope=u.code, all_met=1) for u in rows])
         return {"households": households, "share": share, "name": name}
 
     def month_chart(self, ctx: dict[str, Any], lang: str) -> str:
-        return charts.columns(ctx["months"], (tr("opened", lang), tr("closed", lang)))
+        return charts.columns(ctx["months"], (tr("opened", lang), tr("closed", lang)),
+                              title=tr("problems_over_time", lang))
 
     def accounts_page(self, request: Request, account: Account, csrf: str, status: int = 200,
                       **extra: Any) -> HTMLResponse:
@@ -226,5 +230,5 @@ def day_or_today(text: str) -> str:
         return date.today().isoformat()
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
