@@ -225,8 +225,8 @@ def test_roster_import_writes_county_ops_that_laptops_pull_and_reimport_updates(
     assert devices == {f"county:{COUNTY}"}
     # A laptop of that village pulls them (the same path as any other device's ops).
     code = county.create_enroll_code([ROSTER_VILLAGE], "cadre")
-    county.enroll(code, "dev-1", "00" * 32, "00" * 32, None)
-    pulled = county.pull("dev-1", 0, 1000)
+    county.enroll(code, "01900000-0000-7000-8000-0000000000d1", "00" * 32, "00" * 32, None)
+    pulled = county.pull("01900000-0000-7000-8000-0000000000d1", 0, 1000)
     assert {o["entity"] for o in pulled["ops"]} == {"household", "member"} and len(pulled["ops"]) == 8
     # Re-import with one changed phone: an update, no duplicate.
     rows = good_roster_rows()
@@ -307,7 +307,8 @@ def test_csrf_is_required_on_every_form_post(web: Web) -> None:
                        ("/dashboard/accounts", {"username": "evil", "role": "county", "password": "x" * 12}),
                        ("/dashboard/accounts/town/disable", {}),
                        ("/dashboard/accounts/town/password", {"password": "y" * 12}),
-                       ("/dashboard/spotchecks/abc", {"outcome": "confirmed", "day": day})):
+                       ("/dashboard/spotchecks/01900000-0000-7000-8000-0000000000ab",
+                        {"outcome": "confirmed", "day": day})):
         assert web.client.post(path, data=data).status_code == 403, path
         assert web.client.post(path, data={**data, "csrf": "wrong" + csrf}).status_code == 403, path
     # The refused account changes did nothing.

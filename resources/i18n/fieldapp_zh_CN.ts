@@ -1304,6 +1304,10 @@ Please copy the details and send them to county IT support.</source>
         <translation>处理冲突</translation>
     </message>
     <message>
+        <source>Changes held by the county</source>
+        <translation>被县里暂扣的修改</translation>
+    </message>
+    <message>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
@@ -1338,6 +1342,14 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>not enrolled yet</source>
         <translation>尚未登记</translation>
+    </message>
+    <message>
+        <source>%1 changes were held by the county: they are outside this laptop&apos;s villages or malformed. County IT can release or reject them.</source>
+        <translation>有 %1 条修改被县里暂扣：它们超出本机负责的村，或格式有误。县里信息员可以放行或驳回。</translation>
+    </message>
+    <message>
+        <source>%1 changes received from the county could not be applied and were set aside; everything else was applied.</source>
+        <translation>从县里收到的 %1 条修改无法应用，已单独存放；其余修改均已应用。</translation>
     </message>
     <message>
         <source>Enroll this laptop with the county first.</source>

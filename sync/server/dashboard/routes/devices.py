@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from fieldapp.errors import FieldappError
 from sync.server.dashboard.deps import CountyCurrent, Current, Dash, Form
+from sync.server.params import UuidPath
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
@@ -32,6 +33,6 @@ async def devices_enroll(request: Request, current: CountyCurrent, form: Form, d
 
 
 @router.post("/devices/{device_id}/revoke")
-async def devices_revoke(device_id: str, _current: CountyCurrent, _form: Form, dash: Dash) -> Response:
-    await run_in_threadpool(dash.county.revoke, device_id[:64])
+async def devices_revoke(device_id: UuidPath, _current: CountyCurrent, _form: Form, dash: Dash) -> Response:
+    await run_in_threadpool(dash.county.revoke, device_id)
     return RedirectResponse("/dashboard/devices", 303)
