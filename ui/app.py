@@ -78,6 +78,14 @@ def run_gui(home: Path, screenshot_dir: str | None = None, lang: str | None = No
     app.setWindowIcon(QIcon(str(resource_path("icons", "fieldapp.png"))))
     translators = i18n.install(app, lang)
     set_language(lang)
+    from ui.relay_window import RelayWindow, relay_server
+
+    if relay_server(s):  # set up as the township office's relay: no store, no passphrase
+        relay = RelayWindow(s)
+        relay.show()
+        code = app.exec()
+        i18n.uninstall(app, translators)
+        return int(code)
     from ui.single_instance import claim, refusal_text
 
     instance = claim(Path(home))
