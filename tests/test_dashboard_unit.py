@@ -300,7 +300,8 @@ def test_csrf_is_required_on_every_form_post(web: Web) -> None:
     assert web.client.post("/dashboard/login", data={"username": "admin", "password": ADMIN_PW}).status_code == 403
     csrf = web.login("admin")
     day = date.today().isoformat()
-    for path, data in (("/dashboard/logout", {}), ("/dashboard/roster/confirm", {"token": "x"}),
+    for path, data in (("/dashboard/logout", {}), ("/dashboard/roster/x/confirm", {}), ("/dashboard/roster/x/mapping", {"h0": "a"}),
+                       ("/dashboard/divisions", {"code": "370303201", "name": "x"}),
                        ("/dashboard/devices/enroll", {"cadre": "x", "village": LAPTOP_VILLAGE}),
                        ("/dashboard/accounts", {"username": "evil", "role": "county", "password": "x" * 12}),
                        ("/dashboard/accounts/town/disable", {}),

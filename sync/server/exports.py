@@ -17,6 +17,48 @@ from sync.server import dash_tables as d
 from sync.server.accounts import Account, log_access
 
 SHEETS = ("说明", "户", "成员", "最新评定", "问题", "抽查结果")
+# A text cell starting with one of these is a formula (or DDE) to a spreadsheet program (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    """A cell value no spreadsheet evaluates: text that would start a formula gets a leading apostrophe-quote.
+
+    Numbers, dates and other non-text values pass unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def fill_sheet(ws: Any, header: list[str], rows: list[list[Any]]) -> None:
+    """Header in bold, frozen, with an autofilter; every text cell made inert."""
+    from openpyxl.styles import Font
+
+    ws.append(header)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for r in rows:
+        ws.append([inert(v) for v in r])
+    for i in range(1, len(header) + 1):
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = 16
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+
+
+def workbook_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+    """An .xlsx of (title, header, rows) sheets, filled by :func:`fill_sheet`."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    for title, header, rows in sheets:
+        fill_sheet(wb.create_sheet(title), header, rows)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _label(list_name: str, code: Any) -> str:
@@ -31,7 +73,6 @@ def _label(list_name: str, code: Any) -> str:
 def export_workbook(engine: Engine, account: Account, *, county: str, village: str | None = None) -> bytes:
     """The workbook of every household the account may see (or one village); logs the export."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     made_at = utc_now()
     h, m, p, s, v = d.hh_state.c, d.member_state.c, d.problem_state.c, d.spot_checks.c, d.visit_state.c
@@ -67,14 +108,7 @@ def export_workbook(engine: Engine, account: Account, *, county: str, village: s
 
     def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
         ws = wb.create_sheet(title)
-        ws.append(header)
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        for r in rows:
-            ws.append(r)
-        for i in range(1, len(header) + 1):
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = 16
-        ws.freeze_panes = "A2"
+        fill_sheet(ws, header, rows)
         ws.oddFooter.center.text = f"{account.username} {made_at}"
 
     sheet(SHEETS[1], ["户ID", "户编号", "村代码", "组", "户主", "家庭人口数", "联系电话", "家庭住址", "户类型",
