@@ -38,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import tomllib
 import zipfile
@@ -139,25 +140,34 @@ def write_stamp(folder: Path, stamp: str) -> None:
 
 def run(cmd: list[str], *, timeout: float = 600, env: dict[str, str] | None = None, cwd: Path | None = None,
         quiet: bool = False, check: bool = True) -> tuple[int, str]:
-    """Run a command, echo its output (unless quiet), return (exit status, output)."""
+    """Run a command, echo its output (unless quiet), return (exit status, output).
+
+    The output is read by a thread, so a program that hangs without a word still
+    meets its timeout, and a helper that keeps the pipe open after the program has
+    ended (Wine's server) does not hold us up.
+    """
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env=env, cwd=cwd)
-    assert proc.stdout is not None
     lines: list[str] = []
-    deadline = time.monotonic() + timeout
-    try:
+
+    def read() -> None:
+        assert proc.stdout is not None
         for raw in proc.stdout:
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
             lines.append(line)
             if not quiet and not _noise(line):
                 print(f"    {line}", flush=True)
-            if time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(cmd, timeout)
-        rc = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        rc = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
         raise StageFailed(f"{Path(cmd[0]).name} {' '.join(cmd[1:3])}... took more than {timeout:.0f} s") from None
+    finally:
+        reader.join(timeout=15)
     out = "\n".join(lines)
     if check and rc != 0:
         if quiet:
@@ -198,9 +208,9 @@ def wine(*args: str, timeout: float = 600, quiet: bool = False, check: bool = Tr
     try:
         return run(["wine", *args], timeout=timeout, env={**wine_env(), **(env or {})}, cwd=cwd or ROOT,
                    quiet=quiet, check=check)
-    finally:
-        if sys.exc_info()[0] is not None:
-            wineserver("-k")
+    except BaseException:
+        wineserver("-k")  # nothing of a failed or hung program stays running
+        raise
 
 
 def wineserver(flag: str) -> None:
