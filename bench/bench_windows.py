@@ -2,8 +2,9 @@
 
 Both frozen bundles start the desktop app on an existing store and are timed
 from just before the process is spawned to the first paint of the unlock window
-(``FIELDAPP_STARTUP_PROBE``, as in bench_startup.py): the Linux one offscreen,
-the Windows one through Wine on Qt's ``windows`` platform. Starts are
+(``FIELDAPP_STARTUP_PROBE``, as in bench_startup.py), both on Qt's ``offscreen``
+platform (under Wine without a display the ``windows`` platform paints nothing;
+Wine passes ``QT_*`` variables only when they are spelt ``WINEQT_*``). Starts are
 interleaved, one warm-up round is not counted (it also starts Wine's server),
 and the medians are compared. The ratio says what Wine and the Windows build
 cost together on this machine, for what it is worth: it is not a Windows
@@ -69,7 +70,7 @@ def measure(settings: Path) -> int:
         log(f"  {LINUX} is not built (make build): the Linux start is not measured")
     # Under Wine the Linux paths work as they are: rooted paths resolve on drive Z:, which is /.
     programs["Windows frozen bundle under Wine"] = (["wine", windows.winpath(WIN_EXE), *gui],
-                                                    {**base, **windows.wine_env()})
+                                                    {**base, **windows.wine_env(), "WINEQT_QPA_PLATFORM": "offscreen"})
     probe = work / "probe.txt"
     samples: dict[str, list[float]] = {name: [] for name in programs}
     unlock: dict[str, bool] = {}

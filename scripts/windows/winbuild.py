@@ -203,7 +203,7 @@ def wine(*args: str, timeout: float = 600, quiet: bool = False, check: bool = Tr
          cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[int, str]:
     """Run a Windows program; input from /dev/null, output through a pipe (Python needs both).
 
-    ``env`` adds variables (those named QT_* do not reach the Windows program under Wine 8.0).
+    ``env`` adds variables; Wine drops those named ``QT_*`` (spell them ``WINEQT_*``).
     """
     try:
         return run(["wine", *args], timeout=timeout, env={**wine_env(), **(env or {})}, cwd=cwd or ROOT,
@@ -454,7 +454,7 @@ def bundle_stage() -> Path:
             raise StageFailed(f"PyInstaller made no {exe} in {bundle}")
     check_qt_imports(bundle)
     SIZES["bundle"] = du(bundle)
-    say(f"bundle: {bundle} {mib(SIZES['bundle'])}, {sum(1 for _ in bundle.rglob('*'))} files")
+    say(f"bundle: {bundle} {mib(SIZES['bundle'])}, {sum(1 for p in bundle.rglob('*') if p.is_file())} files")
     return bundle
 
 
