@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from fieldapp.errors import InputRefused
+from fieldapp.monitoring import LifecyclePolicy, parse_lifecycle_policy
 from fieldapp.resources import load_json
 
 #: Name of the fallback table in ``income_line_yuan_per_person_year``.
@@ -86,6 +87,7 @@ class Policy:
         min_observation_months: Months of stable income before elimination.
         income_drop_shock_percent: Income drop (percent) that signals a shock.
         income_drop_triggers_sudden: Whether such a drop suggests ``sudden``.
+        lifecycle: The monitoring lifecycle's steps, deadlines and periods.
     """
 
     version: str
@@ -103,6 +105,7 @@ class Policy:
     min_observation_months: int
     income_drop_shock_percent: float
     income_drop_triggers_sudden: bool
+    lifecycle: LifecyclePolicy
 
     def income_line(self, province: str | None = None, year: int | None = None) -> int:
         """Return the monitoring income line in yuan per person per year.
@@ -307,6 +310,7 @@ def policy_from_dict(
     if not isinstance(version, str) or not isinstance(edition, str):
         raise _bad("version/edition", "must be strings")
 
+    observation = _integer(_section(merged, "elimination"), "min_observation_months", "elimination")
     return Policy(
         version=version,
         edition=edition,
@@ -324,11 +328,10 @@ def policy_from_dict(
         rectification_deadline_days=_integer(
             _section(merged, "problems"), "rectification_deadline_days", "problems", minimum=1
         ),
-        min_observation_months=_integer(
-            _section(merged, "elimination"), "min_observation_months", "elimination"
-        ),
+        min_observation_months=observation,
         income_drop_shock_percent=_number(shock, "income_drop_percent", "shock"),
         income_drop_triggers_sudden=drop_trigger,
+        lifecycle=parse_lifecycle_policy(_section(merged, "monitoring"), observation),
     )
 
 

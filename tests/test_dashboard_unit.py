@@ -8,9 +8,10 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -385,14 +386,85 @@ def test_spot_check_sample_and_outcome(web: Web, county: Any, laptop: Any) -> No
     page = web.client.get(f"/dashboard/spotchecks?day={day}")
     visit_id = re.search(r'data-visit="([^"]+)"', page.text).group(1)
     assert web.client.get(f"/dashboard/spotchecks?day={day}").text.count("data-visit=") == page.text.count("data-visit=")
-    r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy", "note": "",
+    r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy", "note": " ",
                                                                   "day": day})
-    assert r.status_code == 422  # a discrepancy needs a note
+    assert r.status_code == 422  # a discrepancy needs a note: the page again, with what was typed and why
+    assert 'data-testid="spot-error"' in r.text and "请填写不一致的情况" in r.text
+    row = r.text[r.text.index(f'data-visit="{visit_id}"'):]
+    assert re.search(r'<option value="discrepancy"\s+selected', row[:row.index("</tr>")])
     r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy",
                                                                   "note": "户主称未入户", "day": day})
     assert r.status_code == 303
     report = web.client.get("/dashboard/spotchecks/report")
     assert "户主称未入户" in report.text
+
+
+def test_export_dates_filters_labels_and_inert_text(web: Web, county: Any) -> None:
+    from openpyxl import load_workbook
+
+    from sync.server.roster import import_roster
+
+    evil = "=HYPERLINK(\"http://example.invalid\",\"x\")"
+    rows = [["R900", ROSTER_VILLAGE, "", "", "1组", evil, "户主", make_id(91, "19700101"), "13800000091", "", ""],
+            ["R900", ROSTER_VILLAGE, "", "", "1组", "+SUM(1)", "之子", make_id(92, "20000101"), "", "", ""]]
+    header = ["户编号", "村代码", "村名", "乡镇", "组", "姓名", "与户主关系", "身份证号", "联系电话", "户类型", "监测对象类别"]
+    text = "\n".join(",".join(f'"{str(c).replace(chr(34), chr(34) * 2)}"' for c in r) for r in [header, *rows])
+    assert import_roster(county, text.encode("utf-8"), actor="t")["imported"]  # a CSV keeps the text as typed
+    web.login("admin")
+    wb = load_workbook(io.BytesIO(web.client.get("/dashboard/export.xlsx").content))
+    for name in wb.sheetnames[1:]:
+        assert wb[name].auto_filter.ref == wb[name].dimensions, name
+    hh, members = wb["户"], wb["成员"]
+    head = [c.value for c in members[1]]
+    by_name = {r[head.index("姓名")].value: r for r in members.iter_rows(min_row=2)}
+    for text in (evil, "+SUM(1)"):
+        cell = by_name[text][head.index("姓名")]
+        assert cell.data_type == "s" and cell.quotePrefix  # text, never a formula
+    birth = by_name[evil][head.index("出生日期")].value
+    assert isinstance(birth, datetime) and birth.date() == date(1970, 1, 1)
+    hcols = [c.value for c in hh[1]]
+    assert {r[hcols.index("状态")].value for r in hh.iter_rows(min_row=2)} == {"正常"}
+    with county.engine.connect() as conn:
+        last = dict(conn.execute(sa.text("SELECT household_id, last_visit_at FROM hh_state WHERE last_visit_at IS NOT NULL")).all())
+    for r in hh.iter_rows(min_row=2):
+        stored = last.get(r[0].value)
+        if stored:
+            utc = datetime.fromisoformat(stored.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Shanghai"))
+            assert r[hcols.index("最近走访")].value == utc.replace(tzinfo=None)
+
+
+def test_spot_check_sample_takes_visits_synced_after_the_first_view(county: Any, laptop: Any) -> None:
+    from sync.server import dash_tables as d
+    from sync.server import spotcheck
+    from sync.server.accounts import create_account
+    from sync.server.roster import import_roster
+
+    import_roster(county, roster_xlsx(good_roster_rows()), actor="setup")
+    create_account(county.engine, COUNTY, "admin", ADMIN_PW, "county")
+    create_account(county.engine, COUNTY, "town", ADMIN_PW, "township", ROSTER_VILLAGE[:9])
+    web = Web(county)
+    day = laptop.conn.execute("SELECT substr(visited_at,1,10), count(*) FROM visit GROUP BY 1 ORDER BY 2 DESC").fetchone()[0]
+    web.login("admin")
+    before = web.client.get(f"/dashboard/spotchecks?day={day}").text
+    assert 'data-testid="spot-sample">0</b> / 0' in before  # viewed before the day's visits synced
+    push_laptop(county, laptop)  # they sync now
+    after = web.client.get(f"/dashboard/spotchecks?day={day}").text
+    with county.engine.connect() as conn:
+        visits = conn.execute(sa.select(sa.func.count()).select_from(d.visit_state)
+                              .where(d.visit_state.c.visit_date == day)).scalar()
+        sample = [r[0] for r in conn.execute(sa.select(d.spot_checks.c.visit_id).where(d.spot_checks.c.day == day))]
+        ids = [r[0] for r in conn.execute(sa.select(d.visit_state.c.visit_id).where(d.visit_state.c.visit_date == day))]
+    assert visits and sample and f'data-testid="spot-sample">{len(sample)}</b> / {visits}' in after
+    # Reproducible and stable: drawing again changes nothing; the draw follows the visit's keyed score.
+    with county._write() as conn:
+        assert spotcheck.draw(conn, day, 0.02, "x") == len(sample)
+        secret = spotcheck._secret(conn)
+    expected = {v for v in ids if spotcheck.score(secret, v) < 0.02} or {min(ids, key=lambda v: spotcheck.score(secret, v))}
+    assert set(sample) == expected
+    # A township counts its own villages' visits (none here: the laptop's village is in another township).
+    web2 = Web(county)
+    web2.login("town")
+    assert 'data-testid="spot-sample">0</b> / 0' in web2.client.get(f"/dashboard/spotchecks?day={day}").text
 
 
 def test_area_page_numbers_match_the_laptop(web: Web, laptop: Any) -> None:
@@ -478,7 +550,11 @@ def test_county_admin_creates_a_township_account_that_sees_only_its_villages(web
     rows = web.client.get("/dashboard/accounts").text
     liuhe = re.search(r'<tr data-user="liuhe".*?</tr>', rows, re.S).group(0)
     assert town in liuhe and "乡镇账号" in liuhe and "正常" in liuhe
-    assert re.search(r"<td>\d{4}-\d\d-\d\dT\d\d:\d\d</td>\s*<td data-testid", liuhe)  # last login
+    # Last login, stored in UTC, shown in the county's time zone (Asia/Shanghai: UTC+8).
+    with county.engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT last_login FROM accounts WHERE username = 'liuhe'")).scalar()
+    shown = (datetime.fromisoformat(stored.replace("Z", "+00:00")) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    assert re.search(rf"<td>{shown}</td>\s*<td data-testid", liuhe), (stored, liuhe)
     actions = [(e["username"], e["action"], e["detail"]) for e in access_entries(county.engine)
                if e["action"].startswith("account_")]
     assert actions == [("admin", "account_create", "audit2 readonly"),
@@ -638,3 +714,129 @@ def test_spot_check_record_opens_a_problem_only_for_a_discrepancy(county: Any, l
         seqs = [s for (s,) in conn.execute(sa.text("SELECT device_seq FROM ops WHERE device_id = :d ORDER BY 1"),
                                            {"d": f"county:{COUNTY}"})]
     assert stored == pid and seqs == [1]
+
+
+def test_every_url_in_the_templates_is_quoted() -> None:
+    """Each value put into a link or form address goes through the ``seg`` filter (one quoted segment)
+    or ``link()`` (a quoted query string)."""
+    from sync.server.dashboard.site import link, url_part
+
+    assert url_part("a/b?c&d#e f") == "a%2Fb%3Fc%26d%23e%20f"
+    assert link("/x", {"q": "王 &=#", "empty": ""}, page=2) == "/x?q=%E7%8E%8B+%26%3D%23&page=2"
+    folder = Path(__file__).resolve().parent.parent / "sync" / "server" / "dashboard" / "templates"
+    numbers = {"p", "epage", "hpage", "0 if (sort == key and desc) else 1"}  # page numbers and 0/1
+    for f in folder.glob("*.html"):
+        for url in re.findall(r'(?<![\w-])(?:href|action)="([^"]*\{\{[^"]*)"', f.read_text("utf-8")):
+            for expr in re.findall(r"\{\{\s*(.*?)\s*\}\}", url):
+                ok = expr.endswith("|seg") or expr.startswith(("link(", "'")) or expr in numbers or expr == "base"
+                assert ok, (f.name, expr)
+
+
+def test_every_number_leads_to_exactly_that_many_households(web: Web, county: Any) -> None:
+    """Each linked number of the county and township pages opens a list of exactly that many rows."""
+    import html as html_mod
+
+    web.login("admin")
+    followed = 0
+    for area in (COUNTY, LAPTOP_VILLAGE[:9], LAPTOP_VILLAGE):
+        page = web.client.get(f"/dashboard/area/{area}").text
+        links = re.findall(r'<a (?:data-testid="[^"]*" )?href="(/dashboard/(?:households|problems|conflicts)[^"]*)"[^>]*>'
+                           r'(?:<span class="n"[^>]*>)?(\d+)<', page)
+        assert len(links) >= 20, area
+        for href, n in links:
+            listed = web.client.get(html_mod.unescape(href))
+            assert listed.status_code == 200, href
+            total = int(re.search(r'data-testid="list-total">(\d+)<', listed.text).group(1))
+            assert total == int(n), (href, n, total)
+            followed += 1
+    assert followed >= 60
+    # Paged on the server: 50 rows a page, every household once over the pages.
+    everyone = int(re.search(r'data-testid="n-households">(\d+)<', web.client.get(f"/dashboard/area/{COUNTY}").text).group(1))
+    seen: list[str] = []
+    for p in range(1, everyone // 50 + 2):
+        seen += re.findall(r'<tr data-household="([^"]+)"', web.client.get(f"/dashboard/households?scope={COUNTY}&page={p}").text)
+    assert len(seen) == len(set(seen)) == everyone
+    # Sorted on the server: by members, most first.
+    text = web.client.get(f"/dashboard/households?scope={COUNTY}&sort=members&desc=1").text
+    members = [int(x) for x in re.findall(r'<tr data-household="[^"]+">(?:<td>[^<]*</td>){3}<td>.*?</td><td class="num">(\d+)</td>', text)]
+    assert members and members == sorted(members, reverse=True)
+
+
+def test_household_search_by_name_initials_id_phone_and_roster_no(web: Web) -> None:
+    web.login("admin")
+
+    def found(q: str) -> int:
+        text = web.client.get(f"/dashboard/households?scope={COUNTY}&q={q}").text
+        return int(re.search(r'data-testid="list-total">(\d+)<', text).group(1))
+
+    assert found("李大山") == 1  # the head of R001
+    assert found("王秀英") == 1  # a member: her household
+    assert found("LDS") == 1  # pinyin initials of 李大山
+    assert found(make_id(21, "19551111")[-8:]) == 1  # part of an ID number
+    assert found("13800000031") == 1  # phone
+    assert found("R00") == 3  # 户编号
+    assert found("%") == 0  # a LIKE wildcard is only a character
+
+
+def test_conflict_shows_values_and_a_county_account_resolves_it(county: Any, laptop: Any) -> None:
+    import time
+
+    from fieldapp.merge import Op
+    from sync.server import dash_tables as d
+    from sync.server.accounts import create_account
+
+    push_laptop(county, laptop)
+    create_account(county.engine, COUNTY, "admin", ADMIN_PW, "county")
+    hid = laptop.conn.execute("SELECT id FROM household LIMIT 1").fetchone()[0]
+    with county.engine.connect() as conn:
+        live = [r.op_id for r in conn.execute(sa.text(
+            "SELECT op_id FROM live_values WHERE entity_id = :h AND field = 'phone'"), {"h": hid})]
+        seq = conn.execute(sa.text("SELECT max(device_seq) FROM ops WHERE device_id = :d"),
+                           {"d": laptop.device_id}).scalar()
+    ms = int(time.time() * 1000)
+    ops = [Op(op_id=f"00000000-0000-7000-8000-00000000009{n}", device_id=laptop.device_id, device_seq=seq + n,
+              hlc=f"{ms:013d}-00000{n}", entity="household", entity_id=hid, field="phone", value=v,
+              supersedes=tuple(live), county=COUNTY, author=a)
+           for n, v, a in ((1, "13911111111", "王书记"), (2, "13922222222", "赵干部"))]
+    county.push(laptop.device_id, ops)
+    web = Web(county)
+    csrf = web.login("admin")
+    page = web.client.get(f"/dashboard/conflicts?scope={COUNTY}").text
+    assert 'data-testid="list-total">1<' in page
+    assert all(x in page for x in ("13911111111", "王书记", "13922222222", "赵干部"))
+    r = web.client.post("/dashboard/conflicts/resolve", data={"csrf": csrf, "scope": COUNTY, "entity_id": hid,
+                                                              "field": "phone", "keep": ops[0].op_id})
+    assert r.status_code == 303
+    assert 'data-testid="list-total">0<' in web.client.get(f"/dashboard/conflicts?scope={COUNTY}").text
+    with county.engine.connect() as conn:
+        assert conn.execute(sa.select(d.hh_state.c.phone).where(d.hh_state.c.household_id == hid)).scalar() == "13911111111"
+        op = conn.execute(sa.text("SELECT device_id, author, supersedes FROM ops ORDER BY seq DESC LIMIT 1")).first()
+    assert op.device_id == f"county:{COUNTY}" and op.author == "admin"
+    assert ops[0].op_id in op.supersedes and ops[1].op_id in op.supersedes
+    # The laptop pulls the county's decision like any other op.
+    assert any(o["op_id"] for o in county.pull(laptop.device_id, 0, 100000)["ops"] if o["device_id"] == f"county:{COUNTY}")
+    # Resolving again is refused with a reason (nothing to resolve).
+    again = web.client.post("/dashboard/conflicts/resolve", data={"csrf": csrf, "scope": COUNTY, "entity_id": hid,
+                                                                  "field": "phone", "keep": ops[0].op_id})
+    assert again.status_code in (404, 422)
+
+
+def test_village_summary_pdf_is_one_a4_page_made_without_a_browser(web: Web, tmp_path: Path, monkeypatch: Any) -> None:
+    import shutil
+    import subprocess
+
+    monkeypatch.setenv("PATH", "/nonexistent")  # no chromium (nor anything else) to launch
+    web.login("admin")
+    r = web.client.get(f"/dashboard/village/{LAPTOP_VILLAGE}/summary.pdf")
+    monkeypatch.undo()
+    assert r.status_code == 200 and r.content[:5] == b"%PDF-"
+    pdf = tmp_path / "s.pdf"
+    pdf.write_bytes(r.content)
+    if not shutil.which("pdfinfo"):
+        pytest.skip("poppler-utils missing")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+1\n", info) and "595.28 x 841.89" in info  # one A4 page
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    households = int(re.search(r'data-testid="n-households">(\d+)<',
+                               web.client.get(f"/dashboard/area/{LAPTOP_VILLAGE}").text).group(1))
+    assert "村情汇总" in text and "王家庄村" in text and str(households) in text and "合计" in text

@@ -175,15 +175,18 @@ def test_division_names_ambiguous_and_editable(county: Any) -> None:
 
 
 def test_refusals_workbook_has_row_numbers_and_is_inert(county: Any) -> None:
-    from python_calamine import CalamineWorkbook
+    from openpyxl import load_workbook
 
     from sync.server.roster import read_roster, refusals_xlsx
 
     s1, s2, _e = national_households()
-    s1[3].members[0].name = "=HYPERLINK(\"http://x\")"
+    s1[3].members[0].health = "=1+1"  # a CSV keeps it as text; the refusals workbook must not make it a formula
     with county.engine.connect() as conn:
-        roster = read_roster(conn, COUNTY, national_xlsx([("花名册", s1), ("第二页", s2)]))
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(refusals_xlsx(roster))).get_sheet_by_index(0).to_python()
-    assert rows[0][:3] == ["工作表", "行号", "列"]
-    assert {r[1] for r in rows[1:] if r[4] == "错误"} == {float(e.row) for e in roster.errors if e.severity == "error"}
-    assert all(not str(c).startswith("=") for r in rows for c in r)
+        roster = read_roster(conn, COUNTY, national_csv(s1 + s2))
+    ws = load_workbook(io.BytesIO(refusals_xlsx(roster)))["拒收行"]
+    rows = list(ws.iter_rows())
+    assert [c.value for c in rows[0][:3]] == ["工作表", "行号", "列"]
+    assert {r[1].value for r in rows[1:] if r[4].value == "错误"} == {e.row for e in roster.errors if e.severity == "error"}
+    formula = [r[3] for r in rows[1:] if r[3].value == "=1+1"]
+    assert formula and all(c.data_type == "s" and c.quotePrefix for c in formula)
+    assert ws.auto_filter.ref == ws.dimensions

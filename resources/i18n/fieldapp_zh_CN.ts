@@ -341,6 +341,10 @@ Please copy the details and send them to county IT support.</source>
         <translation>帮扶措施</translation>
     </message>
     <message>
+        <source>Monitoring</source>
+        <translation>监测帮扶</translation>
+    </message>
+    <message>
         <source>No household open</source>
         <translation>未打开任何农户</translation>
     </message>
@@ -555,6 +559,38 @@ Please copy the details and send them to county IT support.</source>
         <translation>当前用户：%1</translation>
     </message>
     <message>
+        <source>Not enrolled with the county: sync by USB or enroll</source>
+        <translation>本机尚未在县里登记：请用U盘同步或先登记</translation>
+    </message>
+    <message>
+        <source>Last sync %1</source>
+        <translation>上次同步 %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>%1 changes waiting</source>
+        <translation>%1 条修改待发送</translation>
+    </message>
+    <message>
+        <source>automatic sync off</source>
+        <translation>自动同步已关闭</translation>
+    </message>
+    <message>
+        <source>syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>county reachable</source>
+        <translation>县服务器可连接</translation>
+    </message>
+    <message>
+        <source>county not reachable, next try in %1 min</source>
+        <translation>县服务器连不上，%1 分钟后再试</translation>
+    </message>
+    <message>
         <source>Visit in progress</source>
         <translation>走访进行中</translation>
     </message>
@@ -665,6 +701,113 @@ Please copy the details and send them to county IT support.</source>
     </message>
 </context>
 <context>
+    <name>MonitoringPanel</name>
+    <message>
+        <source>Propose for monitoring…</source>
+        <translation>提出纳入监测…</translation>
+    </message>
+    <message>
+        <source>Propose risk elimination…</source>
+        <translation>提出风险消除…</translation>
+    </message>
+    <message>
+        <source>New risk: back to monitoring…</source>
+        <translation>出现新风险：返回监测…</translation>
+    </message>
+    <message>
+        <source>Add plan measure…</source>
+        <translation>添加帮扶措施（一户一策）…</translation>
+    </message>
+    <message>
+        <source>since %1</source>
+        <translation>自 %1</translation>
+    </message>
+    <message>
+        <source>(phase-out until %1)</source>
+        <translation>（渐退期至 %1）</translation>
+    </message>
+    <message>
+        <source>Next: %1, by the %2, due %3</source>
+        <translation>下一步：%1，由%2办理，期限 %3</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>Record: %1…</source>
+        <translation>登记：%1…</translation>
+    </message>
+    <message>
+        <source>village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>county</source>
+        <translation>县</translation>
+    </message>
+    <message>
+        <source>Every risk-elimination condition holds.</source>
+        <translation>风险消除条件均已满足。</translation>
+    </message>
+    <message>
+        <source>Risk elimination cannot be proposed yet:</source>
+        <translation>暂不能提出风险消除：</translation>
+    </message>
+    <message>
+        <source>Plan (一户一策) warnings:</source>
+        <translation>一户一策提示：</translation>
+    </message>
+    <message>
+        <source>Plan measures</source>
+        <translation>帮扶措施</translation>
+    </message>
+    <message>
+        <source>Look-back (回头看) due:</source>
+        <translation>待回头看：</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>截止 %1</translation>
+    </message>
+    <message>
+        <source>Steps taken</source>
+        <translation>办理记录</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>计划中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>实施中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Propose for monitoring</source>
+        <translation>提出纳入监测</translation>
+    </message>
+    <message>
+        <source>Propose risk elimination</source>
+        <translation>提出风险消除</translation>
+    </message>
+    <message>
+        <source>New risk: back to monitoring</source>
+        <translation>出现新风险：返回监测</translation>
+    </message>
+</context>
+<context>
     <name>OverviewTab</name>
     <message>
         <source>Visits this month</source>
@@ -763,6 +906,17 @@ Please copy the details and send them to county IT support.</source>
     </message>
 </context>
 <context>
+    <name>PlanMeasureDialog</name>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>截止日期</translation>
+    </message>
+</context>
+<context>
     <name>ProblemStepDialog</name>
     <message>
         <source>Note</source>
@@ -775,6 +929,10 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Closing needs a note on how it was fixed, and a checker other than the person who reported it.</source>
         <translation>销号需要填写整改和验收情况，并由问题登记人以外的人员验收。</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter: save this step</source>
+        <translation>Ctrl+Enter：保存这一步</translation>
     </message>
 </context>
 <context>
@@ -851,6 +1009,10 @@ Please copy the details and send them to county IT support.</source>
         <translation>服务器地址</translation>
     </message>
     <message>
+        <source>Sync automatically in the background when the county can be reached</source>
+        <translation>能连上县服务器时在后台自动同步</translation>
+    </message>
+    <message>
         <source>Change passphrase</source>
         <translation>修改口令</translation>
     </message>
@@ -881,6 +1043,140 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Passphrase changed. Use the new one from now on.</source>
         <translation>口令已修改，今后请使用新口令。</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Everywhere</source>
+        <translation>任何地方</translation>
+    </message>
+    <message>
+        <source>Household page</source>
+        <translation>户详情页</translation>
+    </message>
+    <message>
+        <source>Visit form</source>
+        <translation>走访表</translation>
+    </message>
+    <message>
+        <source>Dialogs</source>
+        <translation>对话框</translation>
+    </message>
+    <message>
+        <source>This list of shortcuts</source>
+        <translation>显示本快捷键列表</translation>
+    </message>
+    <message>
+        <source>Search households</source>
+        <translation>搜索农户</translation>
+    </message>
+    <message>
+        <source>Go to tab 1 to 7 (households … settings)</source>
+        <translation>转到第1至第7个标签页（户列表……设置）</translation>
+    </message>
+    <message>
+        <source>Next / previous tab</source>
+        <translation>下一个／上一个标签页</translation>
+    </message>
+    <message>
+        <source>Next / previous control; Tab also leaves a table</source>
+        <translation>下一个／上一个控件；在表格中按Tab也会离开表格</translation>
+    </message>
+    <message>
+        <source>Lock now</source>
+        <translation>立即锁定</translation>
+    </message>
+    <message>
+        <source>Scan card with camera</source>
+        <translation>用摄像头扫描明白卡</translation>
+    </message>
+    <message>
+        <source>Household list</source>
+        <translation>户列表</translation>
+    </message>
+    <message>
+        <source>Open the best match, or the selected household</source>
+        <translation>打开最匹配的一户，或选中的一户</translation>
+    </message>
+    <message>
+        <source>New visit (or back to the open one)</source>
+        <translation>新建走访（或回到未完成的走访）</translation>
+    </message>
+    <message>
+        <source>Edit household</source>
+        <translation>修改户信息</translation>
+    </message>
+    <message>
+        <source>Members / visits / problems / measures</source>
+        <translation>家庭成员／走访记录／问题台账／帮扶措施</translation>
+    </message>
+    <message>
+        <source>Problem: start rectifying</source>
+        <translation>问题：开始整改</translation>
+    </message>
+    <message>
+        <source>Problem: ask for check</source>
+        <translation>问题：申请核查</translation>
+    </message>
+    <message>
+        <source>Problem: checked, close</source>
+        <translation>问题：核查通过，销号</translation>
+    </message>
+    <message>
+        <source>Problem: send back</source>
+        <translation>问题：退回整改</translation>
+    </message>
+    <message>
+        <source>Next question; after the last one, next section</source>
+        <translation>下一题；最后一题之后进入下一部分</translation>
+    </message>
+    <message>
+        <source>New line in a text field</source>
+        <translation>在文字栏中换行</translation>
+    </message>
+    <message>
+        <source>Next / previous section</source>
+        <translation>下一部分／上一部分</translation>
+    </message>
+    <message>
+        <source>Finalise the visit</source>
+        <translation>走访定稿</translation>
+    </message>
+    <message>
+        <source>Discard the draft (asks first; the answer defaults to No)</source>
+        <translation>放弃草稿（先询问，默认回答为“否”）</translation>
+    </message>
+    <message>
+        <source>Choose in a list / tick a box</source>
+        <translation>在列表中选择／勾选</translation>
+    </message>
+    <message>
+        <source>Save the problem step</source>
+        <translation>保存问题整改步骤</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>作用</translation>
     </message>
 </context>
 <context>
@@ -956,6 +1252,25 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Restored. Unlock to continue.</source>
         <translation>已恢复。请输入口令继续。</translation>
+    </message>
+</context>
+<context>
+    <name>StepDialog</name>
+    <message>
+        <source>Monitoring type</source>
+        <translation>监测类型</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Reason (required)</source>
+        <translation>原因（必填）</translation>
     </message>
 </context>
 <context>

@@ -705,8 +705,8 @@ def import_roster(county: Any, data: bytes, *, actor: str, skip_errors: bool = F
 
 def refusals_xlsx(roster: Roster) -> bytes:
     """The refused rows and warnings as a workbook (sheet, row number, column, value, reason) to fix the file by."""
-    from sync.server.exports import inert, workbook_bytes
+    from sync.server.exports import workbook_bytes
 
-    rows = [[e.sheet, e.row, e.header, inert(e.value), "错误" if e.severity == "error" else "提示", inert(e.zh),
-             inert(e.en)] for e in roster.errors]
+    rows = [[e.sheet, e.row, e.header, e.value, "错误" if e.severity == "error" else "提示", e.zh, e.en]
+            for e in roster.errors]
     return workbook_bytes([("拒收行", ["工作表", "行号", "列", "值", "级别", "原因", "Reason"], rows)])

@@ -6,7 +6,6 @@ The upload waits in the database (``roster_uploads``) until the clerk confirms i
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from fieldapp.errors import FieldappError
 from sync.server import divisions, roster_uploads
 from sync.server.dashboard.deps import CountyCurrent, Current, Dash, Form
-from sync.server.dashboard.site import XLSX, Dashboard, Denied
+from sync.server.dashboard.site import XLSX, Dashboard, Denied, url_part
 from sync.server.roster import (
     FIELD_EN,
     FIELD_ZH,
@@ -53,7 +52,7 @@ async def roster_upload(request: Request, current: CountyCurrent, form: Form, da
             return roster_uploads.save(conn, current.account.username, filename, data)
 
     token = await run_in_threadpool(keep)
-    return RedirectResponse(f"/dashboard/roster/{quote(token)}", 303)
+    return RedirectResponse(f"/dashboard/roster/{url_part(token)}", 303)
 
 
 def _upload(dash: Dashboard, token: str, username: str) -> roster_uploads.Upload:
@@ -105,7 +104,7 @@ async def roster_mapping(token: str, current: CountyCurrent, form: Form, dash: D
             roster_uploads.set_mapping(conn, up.token, mapping)
 
     await run_in_threadpool(save)
-    return RedirectResponse(f"/dashboard/roster/{quote(up.token)}", 303)
+    return RedirectResponse(f"/dashboard/roster/{url_part(up.token)}", 303)
 
 
 @router.get("/roster/{token}/refusals.xlsx")
@@ -140,7 +139,7 @@ def _divisions_page(request: Request, dash: Dashboard, current: Any, status: int
     with dash.engine.connect() as conn:
         names = divisions.all_names(conn)
     return dash.render(request, "divisions.html", current.account, current.csrf, status=status,
-                       county_name=names.get(dash.county.county, ""), tree=divisions.as_tree(names),
+                       tree=divisions.as_tree(names),
                        error=extra.get("error"), done=extra.get("done"))
 
 
