@@ -110,7 +110,7 @@ def cmd_serve(ctx: Any) -> int:
     from sync.server.app import serve
 
     serve(str(_data(ctx)), ctx.args.db, ctx.args.host, ctx.args.port, ctx.args.county, ctx.args.tls_cert,
-          ctx.args.tls_key)
+          ctx.args.tls_key, ctx.args.api_docs)
     return EXIT_OK
 
 
@@ -312,6 +312,7 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     s.add_argument("--port", type=int, default=8470)
     s.add_argument("--tls-cert", metavar="PEM")
     s.add_argument("--tls-key", metavar="PEM")
+    s.add_argument("--api-docs", action="store_true", help="serve /docs and /openapi.json (off by default)")
 
     admin: argparse.ArgumentParser = add("admin", lambda c: _usage(admin), "county administration (works on the database directly)")
     server_opts(admin)

@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
         screen = self.screen() or QApplication.primaryScreen()
         avail = screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 768)
         geo = self.session.settings.value("window/geometry")
+        if isinstance(geo, (bytes, bytearray)):
+            geo = QByteArray(bytes(geo))
         if isinstance(geo, QByteArray) and self.restoreGeometry(geo) and avail.contains(self.frameGeometry()):
             return
         w = min(1366, avail.width() - 2 * FRAME_PX)

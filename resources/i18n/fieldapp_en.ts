@@ -1180,6 +1180,17 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>SingleInstance</name>
+    <message>
+        <source>Already open</source>
+        <translation>Already open</translation>
+    </message>
+    <message>
+        <source>This data folder is already open in another Fieldapp window on this laptop. Switch to that window (look on the taskbar); this copy will close.</source>
+        <translation>This data folder is already open in another Fieldapp window on this laptop. Switch to that window (look on the taskbar); this copy will close.</translation>
+    </message>
+</context>
+<context>
     <name>StatusTab</name>
     <message>
         <source>This laptop</source>
@@ -1304,6 +1315,10 @@ Please copy the details and send them to county IT support.</translation>
         <translation>Review conflicts</translation>
     </message>
     <message>
+        <source>Changes held by the county</source>
+        <translation>Changes held by the county</translation>
+    </message>
+    <message>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
@@ -1338,6 +1353,14 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>not enrolled yet</source>
         <translation>not enrolled yet</translation>
+    </message>
+    <message>
+        <source>%1 changes were held by the county: they are outside this laptop&apos;s villages or malformed. County IT can release or reject them.</source>
+        <translation>%1 changes were held by the county: they are outside this laptop&apos;s villages or malformed. County IT can release or reject them.</translation>
+    </message>
+    <message>
+        <source>%1 changes received from the county could not be applied and were set aside; everything else was applied.</source>
+        <translation>%1 changes received from the county could not be applied and were set aside; everything else was applied.</translation>
     </message>
     <message>
         <source>Enroll this laptop with the county first.</source>

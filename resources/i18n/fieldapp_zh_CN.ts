@@ -1180,6 +1180,17 @@ Please copy the details and send them to county IT support.</source>
     </message>
 </context>
 <context>
+    <name>SingleInstance</name>
+    <message>
+        <source>Already open</source>
+        <translation>已经打开</translation>
+    </message>
+    <message>
+        <source>This data folder is already open in another Fieldapp window on this laptop. Switch to that window (look on the taskbar); this copy will close.</source>
+        <translation>本机上另一个 Fieldapp 窗口已经打开了这个数据文件夹。请切换到那个窗口（在任务栏上找）；这个窗口将关闭。</translation>
+    </message>
+</context>
+<context>
     <name>StatusTab</name>
     <message>
         <source>This laptop</source>
@@ -1304,6 +1315,10 @@ Please copy the details and send them to county IT support.</source>
         <translation>处理冲突</translation>
     </message>
     <message>
+        <source>Changes held by the county</source>
+        <translation>被县里暂扣的修改</translation>
+    </message>
+    <message>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
@@ -1338,6 +1353,14 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>not enrolled yet</source>
         <translation>尚未登记</translation>
+    </message>
+    <message>
+        <source>%1 changes were held by the county: they are outside this laptop&apos;s villages or malformed. County IT can release or reject them.</source>
+        <translation>有 %1 条修改被县里暂扣：它们超出本机负责的村，或格式有误。县里信息员可以放行或驳回。</translation>
+    </message>
+    <message>
+        <source>%1 changes received from the county could not be applied and were set aside; everything else was applied.</source>
+        <translation>从县里收到的 %1 条修改无法应用，已单独存放；其余修改均已应用。</translation>
     </message>
     <message>
         <source>Enroll this laptop with the county first.</source>

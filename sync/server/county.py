@@ -28,13 +28,12 @@ from sync import bundle as bf
 from sync.protocol import request_message
 from sync.server import schema as t
 from sync.server.ingest import IngestResult, advance_high_water, days_ahead, ingest
-from sync.server.screen import held_count, held_seqs, hold, retry_unknown, screen
+from sync.server.screen import has_held, held_count, held_seqs, hold, retry_unknown, screen
 from sync.server.state import refresh_for_ops
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CLOCK_SKEW_S = 300  # DESIGN §5: request timestamps within ±5 minutes
 NONCE_KEEP_S = 2 * CLOCK_SKEW_S
-DEFAULT_COUNTY = "000000"
 
 
 class Refused(FieldappError):  # noqa: N818 (named like fieldapp.errors)
@@ -120,7 +119,12 @@ class CountyKeys:
                     f"{data} 属于县 {cfg['county']}，不是 {county}",
                 )
         else:
-            cfg = {"county": county or os.environ.get("FIELDAPP_COUNTY") or DEFAULT_COUNTY, "created_at": utc_now()}
+            code = county or os.environ.get("FIELDAPP_COUNTY")
+            if not code or not (len(code) == 6 and code.isdigit()):
+                raise InputRefused(
+                    f"{data} holds no county yet: pass --county CODE (the 6-digit county code) the first time",
+                    f"{data} 中还没有县的设置：第一次运行时请加 --county 县代码（6位数字）")
+            cfg = {"county": code, "created_at": utc_now()}
         files: dict[str, Callable[[], bytes]] = {"sign.key": lambda: bf.raw_private(Ed25519PrivateKey.generate()),
                  "box.key": lambda: bf.raw_private(X25519PrivateKey.generate()),
                  "card.key": lambda: os.urandom(32)}
@@ -221,6 +225,11 @@ class County:
 
     def enroll(self, code: str, device_id: str, sign_public: str, box_public: str,
                recovery_wrap: dict[str, Any] | None) -> dict[str, Any]:
+        from fieldapp.opschema import UUID_RE
+
+        if not UUID_RE.match(device_id):
+            # The id reaches URLs, file names and form actions (revoke): only canonical UUID text.
+            raise Refused("bad_device_id", "the laptop's id is not a canonical UUID", "本机编号不是有效的 UUID", 422)
         with self._write() as conn:
             row = conn.execute(sa.select(t.enroll_codes).where(t.enroll_codes.c.code == normalise_code(code))).first()
             if row is None:
@@ -339,10 +348,11 @@ class County:
         if ahead:
             return ahead
         held = hold(conn, device_id, s.held)
+        any_held = bool(held) or has_held(conn, device_id)
         res = ingest(conn, s.good)
         res.duplicates += s.resent
         refresh_for_ops(conn, s.good, res.facts)
-        if s.good:
+        if s.good and any_held:
             later = retry_unknown(conn, device_id, county=self.county, villages=villages).good
             if later:
                 more = ingest(conn, later)
@@ -351,7 +361,7 @@ class County:
                 res.alarms += more.alarms
         for op_id in res.alarms:
             self._quarantine(conn, "alarm", device_id, "integrity_alarm", f"op {op_id} arrived with different content")
-        hw = advance_high_water(conn, device_id, dev.hw_seq, held_seqs(conn, device_id, dev.hw_seq))
+        hw = advance_high_water(conn, device_id, dev.hw_seq, held_seqs(conn, device_id, dev.hw_seq) if any_held else ())
         if hw != dev.hw_seq:
             conn.execute(t.devices.update().where(t.devices.c.device_id == device_id).values(hw_seq=hw))
         return res, held, hw

@@ -11,6 +11,7 @@ from sync.server.accounts import log_access
 from sync.server.dashboard import lists, queries
 from sync.server.dashboard.deps import AreaScope, Current, Dash, VillageScope
 from sync.server.dashboard.site import LANG_COOKIE, Denied
+from sync.server.params import UuidPath
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
@@ -50,7 +51,7 @@ def area(request: Request, current: Current, scope: AreaScope, dash: Dash, sort:
 
 
 @router.get("/household/{hid}", response_class=HTMLResponse)
-def household(request: Request, hid: str, current: Current, dash: Dash) -> Response:
+def household(request: Request, hid: UuidPath, current: Current, dash: Dash) -> Response:
     account = current.account
     with dash.engine.begin() as conn:
         doc = queries.household(conn, hid[:64])
