@@ -396,4 +396,4 @@ def upload_ok(results: list[dict[str, Any]]) -> bool:
 
 def _env_pem() -> str | None:
     path = os.environ.get("FIELDAPP_SERVER_CERT")
-    return Path(path).read_text() if path else None
+    return Path(path).read_text("utf-8") if path else None
