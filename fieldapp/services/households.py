@@ -249,9 +249,10 @@ class HouseholdServices(UnitOfWork):
         members = dict(c.execute("SELECT household_id, count(*) FROM member WHERE status='active' GROUP BY household_id").fetchall())
         out = []
         for r in c.execute(
-            "SELECT id, head_name, village_code, grp, phone, household_type, monitoring_type, card_serial, data"
+            # row by row, without the JSON extras: 20,000 of them at once were a 50 MB peak
+            "SELECT id, head_name, village_code, grp, phone, household_type, monitoring_type, card_serial"
             " FROM household WHERE status = 'active' ORDER BY village_code, grp, head_name"
-        ).fetchall():
+        ):
             lv = last_visit.get(r[0])
             interval = self.policy.visit_interval_days(r[6] or "none")
             due = None
