@@ -179,6 +179,8 @@ def cmd_check_id(ctx: Ctx) -> int:
         for raw, r in zip(ctx.args.ids, results, strict=True):
             if r.valid:
                 print(f"{r.id}\tOK\t{r.birth_date}\t{r.sex}\t{r.region_code}")
+                for zh, en in r.warning_texts():
+                    print(f"{r.id}\tWARNING\t{zh if lang().startswith('zh') else en}", file=sys.stderr)
             else:
                 print(f"{raw}\tINVALID\t{r.message(lang())}")
     return EXIT_OK if all(r.valid for r in results) else EXIT_REFUSED
