@@ -16,6 +16,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from typing import Final
 
 from fieldapp.errors import InputRefused
 
@@ -23,7 +24,7 @@ VERSION_TAG = "FV1"
 # Level Q (~25% of codewords recoverable) rather than M: cards hang on walls
 # for years next to stoves, get damp, faded and pinned through. With the
 # longest serial the payload still fits QR version 4 (33x33) at Q.
-QR_ERROR_LEVEL = "Q"
+QR_ERROR_LEVEL: Final = "Q"
 QR_QUIET_ZONE = 4  # modules; ISO/IEC 18004 minimum
 MAC_BYTES = 10  # 80 bits -> exactly 16 base32 characters, no padding
 MAC_CHARS = 16
@@ -312,7 +313,6 @@ def qr_matrix(payload: str) -> list[list[bool]]:
 
     Uses error-correction level Q, never boosted, so the version is stable.
     """
-    import segno  # only when drawing; the scanner filter needs none of it at start-up
+    from fieldapp import qr  # only when drawing; the scanner filter needs none of it at start-up
 
-    code = segno.make_qr(payload, error=QR_ERROR_LEVEL.lower(), boost_error=False)
-    return [[bool(v) for v in row] for row in code.matrix]
+    return qr.qr_matrix(payload, QR_ERROR_LEVEL)
