@@ -1,0 +1,5 @@
+"""The dashboard's routers, one per area; ``ROUTERS`` is what ``mount`` includes."""
+
+from sync.server.dashboard.routes import accounts, devices, exports, overview, roster, spotchecks
+
+ROUTERS = (overview.router, roster.router, spotchecks.router, devices.router, accounts.router, exports.router)

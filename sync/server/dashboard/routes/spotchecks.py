@@ -1,0 +1,58 @@
+"""Spot checks: the day's sample, recording an outcome and the discrepancy report."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from fieldapp.errors import FieldappError
+from sync.server import spotcheck
+from sync.server.accounts import log_access
+from sync.server.dashboard.deps import Current, Dash, Form, WriterCurrent
+from sync.server.dashboard.site import day_or_today
+
+router = APIRouter(prefix="/dashboard", include_in_schema=False)
+
+
+@router.get("/spotchecks", response_class=HTMLResponse)
+def spot_page(request: Request, current: Current, dash: Dash, day: str = "") -> Response:
+    account = current.account
+    day = day_or_today(day)
+    with dash.engine.begin() as conn:
+        if account.can_write:
+            spotcheck.draw(conn, day, dash.policy.spot_check_rate, account.username)
+        info = spotcheck.day_info(conn, day)
+        rows = spotcheck.checks(conn, account, day=day)
+        log_access(conn, account.username, "view_spot_checks", day, [x.household_id for x in rows])
+    return dash.render(request, "spotchecks.html", account, current.csrf, day=day, info=info, rows=rows,
+                       outcomes=spotcheck.OUTCOMES, report=False)
+
+
+@router.get("/spotchecks/report", response_class=HTMLResponse)
+def spot_report(request: Request, current: Current, dash: Dash) -> Response:
+    account = current.account
+    with dash.engine.begin() as conn:
+        rows = spotcheck.checks(conn, account, outcome="discrepancy")
+        log_access(conn, account.username, "view_discrepancies", "", [x.household_id for x in rows])
+    return dash.render(request, "spotchecks.html", account, current.csrf, day="", info=None, rows=rows,
+                       outcomes=spotcheck.OUTCOMES, report=True)
+
+
+@router.post("/spotchecks/{visit_id}")
+async def spot_record(request: Request, visit_id: str, current: WriterCurrent, form: Form, dash: Dash) -> Response:
+    account = current.account
+
+    def save() -> None:
+        with dash.county._write() as conn:
+            spotcheck.record(conn, account, visit_id[:64], str(form.get("outcome") or ""),
+                             str(form.get("note") or ""), county=dash.county.county,
+                             deadline_days=dash.policy.rectification_deadline_days)
+
+    try:
+        await run_in_threadpool(save)
+    except FieldappError as exc:
+        return dash.render(request, "error.html", account, current.csrf, status=422, key=dash.message(request, exc))
+    return RedirectResponse(f"/dashboard/spotchecks?day={quote(day_or_today(str(form.get('day') or '')))}", 303)
