@@ -64,7 +64,15 @@ class CardPayload:
 
 @dataclass(frozen=True)
 class CardView:
-    """Everything printed on one card; display strings are already localised."""
+    """Everything printed on one card (明白卡, DOMAIN §10); display strings are already localised.
+
+    Attributes:
+        risks: The household's risks (致贫返贫风险), joined for display.
+        measures: The assistance measures currently running, joined for display.
+        cadre_unit: The cadre's dispatching unit (帮扶单位).
+        county_hotline: The county's assistance hotline, if the county gave one.
+        national_hotline: The national hotline (12317, from the policy).
+    """
 
     household_id: str
     serial: int
@@ -78,6 +86,11 @@ class CardView:
     secretary_name: str
     secretary_phone: str
     county_name: str
+    cadre_unit: str = ""
+    risks: str = ""
+    measures: str = ""
+    county_hotline: str = ""
+    national_hotline: str = ""
 
 
 def _check_county(county: str) -> str:

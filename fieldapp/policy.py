@@ -130,6 +130,7 @@ class Policy:
         visit_days_by_household_type: Visit interval per household type.
         visit_days_by_role: Home-visit interval per role of the laptop's user.
         cadre_max_households: Households per cadre before a warning.
+        national_hotline: The national hotline printed on every card (12317).
         spot_check_rate: Share of visits sampled for a phone spot-check.
         rectification_deadline_days: Default deadline for a ledger problem.
         min_observation_months: Months of stable income before elimination.
@@ -150,6 +151,7 @@ class Policy:
     visit_days_by_household_type: Mapping[str, int]
     visit_days_by_role: Mapping[str, int]
     cadre_max_households: int
+    national_hotline: str
     spot_check_rate: float
     rectification_deadline_days: int
     min_observation_months: int
@@ -417,6 +419,7 @@ def policy_from_dict(
         cadre_max_households=_integer(
             _section(merged, "cadre"), "max_households", "cadre", minimum=1
         ),
+        national_hotline=_text(_section(merged, "contact"), "national_hotline", "contact"),
         spot_check_rate=_ratio(_section(merged, "spot_check"), "rate", "spot_check"),
         rectification_deadline_days=_integer(
             _section(merged, "problems"), "rectification_deadline_days", "problems", minimum=1
@@ -490,6 +493,13 @@ def _integer(section: Mapping[str, Any], key: str, where: str, *, minimum: int =
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise _bad(f"{where}.{key}", f"must be an integer >= {minimum}")
     return value
+
+
+def _text(section: Mapping[str, Any], key: str, where: str) -> str:
+    value = section.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _bad(f"{where}.{key}", "must be a non-empty string")
+    return value.strip()
 
 
 def _strings(section: Mapping[str, Any], key: str, where: str) -> list[str]:

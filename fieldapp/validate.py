@@ -32,6 +32,7 @@ __all__ = [
     "Message",
     "Severity",
     "has_errors",
+    "cadre_load_warnings",
     "raise_for_errors",
     "validate_answers",
     "validate_household",
@@ -1297,3 +1298,25 @@ def _active_member(
 ) -> Mapping[str, Any]:
     """The member at ``index`` among ``(index, member)`` pairs (empty when absent)."""
     return next((m for i, m in active if i == index), {})
+
+
+def cadre_load_warnings(name: str, households: int, policy: Policy) -> list[Message]:
+    """Warn when one cadre assists more households than the policy's cap (a warning, never a block).
+
+    Args:
+        name: the cadre's name.
+        households: active households assigned to the cadre, this one included.
+        policy: gives ``cadre_max_households`` (the Zibo seed: 5).
+    """
+    cap = policy.cadre_max_households
+    if households <= cap:
+        return []
+    return [
+        _warning(
+            "household.cadre",
+            "cadre_over_cap",
+            f"帮扶干部{name}已联系{households}户，超过每人最多{cap}户的规定，请核实或调整",
+            f"the cadre {name} now assists {households} households, more than the cap of {cap}; "
+            "check or reassign",
+        )
+    ]
