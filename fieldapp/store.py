@@ -268,13 +268,13 @@ class Store:
         """
         if self.conn.in_transaction:
             cache, dirty, last = dict(self._meta_cache), set(self._dirty_meta), self.clock.last
-            hooks = len(self.after_commit)
+            hook_count = len(self.after_commit)
             try:
                 with self.db.atomic():
                     yield self
             except BaseException:
                 self._meta_cache, self._dirty_meta, self.clock.last = cache, dirty, last
-                del self.after_commit[hooks:]
+                del self.after_commit[hook_count:]
                 raise
             return
         self.conn.execute("BEGIN IMMEDIATE")
