@@ -342,27 +342,18 @@ def test_medical(insurances: list[str | None], verdict: str) -> None:
     assert assess_medical(members, POLICY)["verdict"] == verdict
 
 
+NEWBORN = {"age": 0, "medical_insurance": "newborn"}
+
+
 @pytest.mark.parametrize(
     ("members", "verdict"),
     [
-        ([{"age": 0, "medical_insurance": "newborn"}], "exempt"),
+        ([NEWBORN], "exempt"),
         ([{"age": 1, "medical_insurance": "newborn"}], "not_met"),  # past the window
         ([{"age": 5, "medical_insurance": "newborn"}], "not_met"),
         ([{"medical_insurance": "newborn"}], "unknown"),  # age decides, and it is missing
-        (
-            [
-                {"age": 30, "medical_insurance": "resident"},
-                {"age": 0, "medical_insurance": "newborn"},
-            ],
-            "met",
-        ),
-        (
-            [
-                {"age": 30, "medical_insurance": "military"},
-                {"age": 0, "medical_insurance": "newborn"},
-            ],
-            "exempt",
-        ),
+        ([{"age": 30, "medical_insurance": "resident"}, NEWBORN], "met"),
+        ([{"age": 30, "medical_insurance": "military"}, NEWBORN], "exempt"),
     ],
 )
 def test_medical_newborn(members: list[dict[str, Any]], verdict: str) -> None:
@@ -443,14 +434,19 @@ def test_housing_missing_block_is_unknown() -> None:
 # --- water -----------------------------------------------------------------------
 
 
-def water(**changes: Any) -> dict[str, Any]:
-    block = dict(WATER_MET)
+def changed(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``base`` with ``changes`` applied; ``DROP`` removes a key."""
+    block = dict(base)
     for key, value in changes.items():
         if value is DROP:
             block.pop(key, None)
         else:
             block[key] = value
     return block
+
+
+def water(**changes: Any) -> dict[str, Any]:
+    return changed(WATER_MET, changes)
 
 
 @pytest.mark.parametrize(
@@ -852,18 +848,13 @@ SHOCK_TABLE = [
 
 
 def _shock_block(changes: dict[str, Any]) -> dict[str, Any]:
-    block: dict[str, Any] = {
+    base = {
         "net_income_yuan": 40000,
         "household_size": 2,
         "last_year_net_income_yuan": 38000,
         "line_yuan": 7000,
     }
-    for key, value in changes.items():
-        if value is DROP:
-            block.pop(key, None)
-        else:
-            block[key] = value
-    return block
+    return changed(base, changes)
 
 
 @pytest.mark.parametrize(("changes", "shock"), SHOCK_TABLE)
