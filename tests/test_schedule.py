@@ -153,3 +153,16 @@ def test_cli_prints_the_cadre_warning(home) -> None:
                    env={"FIELDAPP_LANG": "zh_CN"})
     assert done.returncode == 0
     assert "warning:" in done.stderr and "李四" in done.stderr and "6" in done.stderr
+
+
+def test_visit_validation_knows_the_household(app) -> None:
+    """The service passes the household (脱贫户 rule 5) and its province's policy to the validator."""
+    hid = _household(app, 3, household_type="tuopin_general")
+    mid = app.members(hid)[0]["id"]
+    answers = {"members": {mid: {"medical_insurance": "resident", "serious_illness_insurance": False}}}
+    codes = {m.code for m in app.validate_visit(hid, answers, final=False)}
+    assert "serious_illness_insurance" in codes
+    ordinary = _household(app, 4)
+    mid = app.members(ordinary)[0]["id"]
+    answers = {"members": {mid: {"medical_insurance": "resident", "serious_illness_insurance": False}}}
+    assert "serious_illness_insurance" not in {m.code for m in app.validate_visit(ordinary, answers, final=False)}
