@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml
 debian:
 	@./scripts/setup_debian.sh
 
-setup: debian $(STAMP)
+# axe-core (npm), injected by the dashboard's browser tests into Debian's Chromium.
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+setup: debian $(STAMP) node_modules/axe-core/axe.min.js
 	@$(BIN)/python -m ui.i18n --build-only >/dev/null
 
 run: setup

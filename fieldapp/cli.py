@@ -445,7 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = add("add", cmd_visit_add, "record a finalised visit from answers; prints visit id and verdict", vs)
     s.add_argument("household_id", metavar="HOUSEHOLD_ID")
     s.add_argument("--json-file", required=True, metavar="F")
-    s.add_argument("--visited-at", metavar="ISO", help="date and time of the visit (default: now)")
+    s.add_argument("--visited-at", "--at", dest="visited_at", metavar="ISO",
+                   help="date (YYYY-MM-DD) or date and time of the visit (default: now)")
 
     pr = add("problem", lambda c: _usage(pr), "the problem ledger (问题台账)")
     ps = pr.add_subparsers(dest="problem_cmd", metavar="ACTION")
@@ -479,6 +480,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--recovery-key", required=True, metavar="FILE")
     s.add_argument("--operator", default="county-it", help="who performs the recovery (recorded in the audit log)")
 
+    from fieldapp import cli_monitor
+
+    cli_monitor.register(sub, add, _usage)
     _add_optional_commands(sub, add)
     return p
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from fieldapp import hlc as hlc_mod
-from fieldapp.errors import FieldappError
+from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.ids import uuid7
 from fieldapp.merge import FACT_FIELD, LiveValue, Op, apply_to_register, check_fact, winner
+from fieldapp.opschema import op_problem
 from fieldapp.schema import SCHEMA_VERSION
 from fieldapp.store import Store, utc_now
 
@@ -50,7 +51,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 TABLES = {"household": "household", "member": "member", "problem": "problem", "measure": "measure"}
-FACT_ENTITIES = {"household", "member", "visit", "problem", "measure", "attachment"}
+FACT_ENTITIES = {"household", "member", "visit", "problem", "measure", "attachment", "monitor_step", "campaign"}
 
 
 def _dumps(value: Any) -> str:
@@ -192,6 +193,27 @@ class Projector:
                     base64.b64decode(v["data"]),
                     v.get("created_at") or utc_now(),
                 ),
+            )
+        elif op.entity == "monitor_step":
+            c.execute(
+                "INSERT OR IGNORE INTO monitor_step (id, household_id, step, at, actor, role, note, data, recorded_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    op.entity_id,
+                    v.pop("household_id"),
+                    v.pop("step"),
+                    v.pop("at"),
+                    v.pop("actor", op.author),
+                    v.pop("role", "village"),
+                    v.pop("note", ""),
+                    _dumps(v),
+                    v.get("recorded_at") or utc_now(),
+                ),
+            )
+        elif op.entity == "campaign":
+            c.execute(
+                "INSERT OR IGNORE INTO campaign (id, name, deadline, data, created_at) VALUES (?,?,?,?,?)",
+                (op.entity_id, v.pop("name", ""), v.pop("deadline", None), _dumps(v), v.get("created_at") or utc_now()),
             )
         else:
             raise FieldappError(f"unknown entity {op.entity!r}", f"未知的记录类型 {op.entity!r}")
@@ -335,7 +357,7 @@ class OpWriter:
         self.projector = projector
 
     def _new_op(self, entity: str, entity_id: str, field_name: str, value: Any, supersedes: tuple[str, ...], author: str) -> Op:
-        return Op(
+        op = Op(
             op_id=uuid7(),
             device_id=self.store.device_id,
             device_seq=self.store.next_seq(),
@@ -349,6 +371,13 @@ class OpWriter:
             schema_version=SCHEMA_VERSION,
             author=author,
         )
+        problem = op_problem(op)
+        if problem is not None:
+            # The same definition the county and every other laptop check: an op this laptop
+            # wrote that they would refuse is refused here, before it is stored.
+            raise InputRefused(f"cannot save this change: {problem.en}", f"无法保存该修改：{problem.zh}",
+                               code=problem.code)
+        return op
 
     def fact(self, entity: str, entity_id: str, value: dict[str, Any], author: str = "") -> Op:
         if entity not in FACT_ENTITIES:
@@ -406,6 +435,25 @@ def outbox_size(store: Store) -> int:
     acked = int(store.meta("last_acked_seq", "0") or 0)
     row = store.conn.execute("SELECT count(*) FROM op WHERE device_id = ? AND device_seq > ?", (store.device_id, acked)).fetchone()
     return int(row[0])
+
+
+# meta key: how many of this laptop's changes the county holds (from its last answer)
+HELD_BY_COUNTY = "sync_held_by_county"
+
+
+def set_aside(store: Store, op_id: str, reason: str, detail: str, doc: Any) -> None:
+    """Keep a received op that cannot be applied, with its reason (caller's transaction)."""
+    store.conn.execute(
+        "INSERT INTO set_aside_op (op_id, received_at, reason, detail, op) VALUES (?,?,?,?,?)",
+        (str(op_id)[:64], utc_now(), reason, detail[:500],
+         json.dumps(doc, ensure_ascii=True, sort_keys=True, default=str)))
+
+
+def trust_counts(store: Store) -> dict[str, int]:
+    """What did not go through: the county holds ``held_by_county`` of this laptop's changes,
+    and this laptop set aside ``set_aside`` received changes it could not apply."""
+    row = store.conn.execute("SELECT count(*) FROM set_aside_op").fetchone()
+    return {"held_by_county": int(store.meta(HELD_BY_COUNTY, "0") or 0), "set_aside": int(row[0])}
 
 
 def observe_remote_clock(store: Store, op: Op) -> bool:

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from fieldapp.errors import InputRefused
+from fieldapp.monitoring import LifecyclePolicy, parse_lifecycle_policy
 from fieldapp.resources import load_json
 
 #: Name of the fallback table in ``income_line_yuan_per_person_year``.
@@ -136,6 +137,7 @@ class Policy:
         min_observation_months: Months of stable income before elimination.
         income_drop_shock_percent: Income drop (percent of last year's net
             income) above which a shock is signalled.
+        lifecycle: The monitoring lifecycle's steps, deadlines and periods.
     """
 
     version: str
@@ -156,6 +158,7 @@ class Policy:
     rectification_deadline_days: int
     min_observation_months: int
     income_drop_shock_percent: float
+    lifecycle: LifecyclePolicy
 
     def income_line(self, province: str | None = None, year: int | None = None) -> int:
         """Return the monitoring income line in yuan per person per year.
@@ -403,6 +406,7 @@ def policy_from_dict(
     if not isinstance(version, str) or not isinstance(edition, str):
         raise _bad("version/edition", "must be strings")
 
+    observation = _integer(_section(merged, "elimination"), "min_observation_months", "elimination")
     return Policy(
         version=version,
         edition=edition,
@@ -424,10 +428,9 @@ def policy_from_dict(
         rectification_deadline_days=_integer(
             _section(merged, "problems"), "rectification_deadline_days", "problems", minimum=1
         ),
-        min_observation_months=_integer(
-            _section(merged, "elimination"), "min_observation_months", "elimination"
-        ),
+        min_observation_months=observation,
         income_drop_shock_percent=_number(shock, "income_drop_percent", "shock"),
+        lifecycle=parse_lifecycle_policy(_section(merged, "monitoring"), observation),
     )
 
 

@@ -177,6 +177,49 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "monitoring lifecycle steps and 回头看 campaigns",
+        """
+        -- one row per lifecycle step taken on a household (facts: never changed)
+        CREATE TABLE monitor_step (
+            id TEXT PRIMARY KEY,
+            household_id TEXT NOT NULL,
+            step TEXT NOT NULL,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL DEFAULT 'village',
+            note TEXT NOT NULL DEFAULT '',
+            data TEXT NOT NULL DEFAULT '{}',
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX monitor_step_household ON monitor_step(household_id, at);
+
+        -- 回头看 campaigns the county defined (facts from the county)
+        CREATE TABLE campaign (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            deadline TEXT,
+            data TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        3,
+        "ops set aside: received ops that are malformed or cannot be applied",
+        """
+        -- A received op that fails the shared op definition (fieldapp.opschema) or cannot be
+        -- applied is kept here with its reason instead of stopping the rest of its batch.
+        CREATE TABLE set_aside_op (
+            op_id TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            op TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

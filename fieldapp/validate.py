@@ -16,6 +16,7 @@ Both return every finding as a :class:`Message`; ``error`` blocks submission,
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -204,6 +205,33 @@ def _type_ok(ftype: str, value: Any) -> bool:
     return False
 
 
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def _typed_problem(ftype: str, value: Any) -> tuple[str, str] | None:
+    """Why text kept as typed in a number or date field is not one (zh, en); None if no better reason."""
+    if not isinstance(value, str):
+        return None
+    shown = value if len(value) <= 20 else value[:20] + "…"
+    if ftype in ("int", "number"):
+        kind_zh, kind_en = ("整数", "a whole number") if ftype == "int" else ("数字", "a number")
+        return f"填的是“{shown}”，应为{kind_zh}", f"“{shown}” is not {kind_en}"
+    if ftype == "date":
+        m = _ISO_DAY.match(value)
+        if m is None:
+            return f"填的是“{shown}”，应为年-月-日（如2026-05-01）", f"“{shown}” is not a date (YYYY-MM-DD, e.g. 2026-05-01)"
+        year, month, day = (int(g) for g in m.groups())
+        if not 1 <= month <= 12:
+            return f"没有{month}月（“{shown}”）", f"there is no month {month} (“{shown}”)"
+        last = calendar.monthrange(year, month)[1] if year >= 1 else 31
+        if not 1 <= day <= last:
+            return (f"{year}年{month}月只有{last}天，没有{day}日",
+                    f"{_MONTHS_EN[month - 1]} {year} has {last} days, there is no day {day}")
+    return None
+
+
 # --- field checks ------------------------------------------------------------------------------
 
 
@@ -230,6 +258,9 @@ def _check_field(
             ]
         return []
     if not _type_ok(field.type, value):
+        typed = _typed_problem(field.type, value)
+        if typed is not None:
+            return [_error(name, "type", f"{who.zh}“{zh_label}”{typed[0]}", f"{who.en}“{en_label}”: {typed[1]}")]
         type_zh, type_en = _TYPE_NAMES.get(field.type, (field.type, field.type))
         return [
             _error(

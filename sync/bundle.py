@@ -457,7 +457,8 @@ def open_bundle(
                     raise ValueError("foreign op")
                 if not manifest["seq_from"] <= op.device_seq <= manifest["seq_to"]:
                     raise ValueError("seq range")
-    except (InvalidSignature, ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError, lzma.LZMAError):
+    except (InvalidSignature, ValueError, KeyError, TypeError, AttributeError, struct.error, UnicodeDecodeError,
+            lzma.LZMAError):
         raise refuse("damaged") from None
     return Opened(h, manifest, ops, outer.sha256, payload)
 

@@ -248,6 +248,37 @@ def cmd_admin_export(ctx: Any) -> int:
     return EXIT_OK
 
 
+def cmd_admin_move_household(ctx: Any) -> int:
+    c = _county(ctx)
+    try:
+        doc = c.move_household(ctx.args.household_id, ctx.args.village, f"cli:{_os_user()}")
+    finally:
+        c.close()
+    ctx.out(doc, f"household {doc['household_id']} moved from village {doc['from']} to {doc['to']}")
+    return EXIT_OK
+
+
+def cmd_admin_held(ctx: Any) -> int:
+    c = _county(ctx)
+    try:
+        rows = c.held_ops(ctx.args.status)
+    finally:
+        c.close()
+    ctx.out(rows, lambda: "\n".join(f"{r['id']}\t{r['received_at']}\t{r['sender']}\tseq {r['device_seq']}\t"
+                                    f"{r['reason']}\t{r['detail']}" for r in rows) or "no held changes")
+    return EXIT_OK
+
+
+def cmd_admin_decide(ctx: Any) -> int:
+    c = _county(ctx)
+    try:
+        doc = c.decide_held(ctx.args.held_id, ctx.args.admin_cmd == "release", f"cli:{_os_user()}")
+    finally:
+        c.close()
+    ctx.out(doc, f"held change {doc['id']}: {doc['status']}")
+    return EXIT_OK
+
+
 def _os_user() -> str:
     import getpass
 
@@ -292,11 +323,7 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     sub_admin = admin.add_subparsers(dest="admin_cmd", metavar="ACTION")
 
     def admin_add(name: str, fn: Callable[[Any], int], text: str) -> argparse.ArgumentParser:
-        p = add(name, fn, text, sub_admin)
-        for action in admin._actions:
-            if action.dest in ("db", "data", "county"):
-                p.add_argument(*action.option_strings, dest=action.dest, default=argparse.SUPPRESS, help=action.help)
-        return p
+        return inherit_server_opts(admin, add(name, fn, text, sub_admin))
 
     s = admin_add("enroll-code", cmd_admin_enroll_code, "create a one-time enrollment code; prints it")
     s.add_argument("--village", action="append", required=True, metavar="CODE")
@@ -316,9 +343,30 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
                   "load the county's household list from Excel (.xlsx); refuses the whole file if a row has an error")
     s.add_argument("file", metavar="FILE.xlsx")
     s.add_argument("--skip-errors", action="store_true", help="import the good rows and leave out the rows with errors")
+    s = admin_add("move-household", cmd_admin_move_household,
+                  "county decision: move a household to another village (its history follows it)")
+    s.add_argument("household_id", metavar="HOUSEHOLD_ID")
+    s.add_argument("--village", required=True, metavar="CODE")
+    s = admin_add("held", cmd_admin_held, "changes the county holds (outside a laptop's villages, malformed, ...)")
+    s.add_argument("--status", default="held", choices=["held", "released", "rejected"])
+    for name, text in (("release", "store a held change as the county's decision"),
+                       ("reject", "reject a held change for good")):
+        s = admin_add(name, cmd_admin_decide, text)
+        s.add_argument("held_id", type=int, metavar="ID")
     s = admin_add("export", cmd_admin_export, "Excel workbook: households, members, latest verdicts, problems")
     s.add_argument("--out", required=True, metavar="FILE.xlsx")
     s.add_argument("--village", metavar="CODE", help="only this village")
+    from sync import cli_monitor
+
+    cli_monitor.register_admin(admin_add, add, _county, _usage)
+
+
+def inherit_server_opts(parent: argparse.ArgumentParser, p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Let a subcommand take --db/--data/--county after its name too (they default to the parent's)."""
+    for action in parent._actions:
+        if action.dest in ("db", "data", "county"):
+            p.add_argument(*action.option_strings, dest=action.dest, default=argparse.SUPPRESS, help=action.help)
+    return p
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

@@ -14,14 +14,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from fieldapp.errors import InputRefused
 from fieldapp.keys import recovery_key_id, recovery_wrap
 from fieldapp.merge import Op
-from fieldapp.oplog import outbox, outbox_size
+from fieldapp.oplog import HELD_BY_COUNTY, outbox, outbox_size, trust_counts
 from fieldapp.store import Store, utc_now
 from sync import bundle as bf
 from sync import device as dv
@@ -98,12 +98,13 @@ def _request(http: httpx.Client, method: str, path: str, *, retries: int = RETRI
     for attempt in range(retries + 1):
         if attempt:
             time.sleep(BACKOFF_S[min(attempt - 1, len(BACKOFF_S) - 1)])
-        url_path = path
+        # The query is part of the signed path (a pull's cursor cannot be changed on the way).
+        url_path = f"{path}?{urlencode(params)}" if params else path
         headers = {"content-type": content_type} if body else {}
         if sign is not None:
             headers.update(sign(method, url_path, body))
         try:
-            resp = http.request(method, path, content=body or None, params=params, headers=headers)
+            resp = http.request(method, url_path, content=body or None, headers=headers)
         except httpx.TransportError as exc:
             last = exc
             continue
@@ -186,6 +187,18 @@ def _batches(ops: list[Op], limit_bytes: int) -> list[list[Op]]:
     return out
 
 
+def reconcile(app: Any, http: httpx.Client, retries: int = RETRIES) -> int:
+    """Before pushing: learn which of this laptop's sequence numbers the county already received,
+    and move unsent ops off numbers taken by others (after a restore from an old backup)."""
+    store: Store = app.store
+    acked = dv.acked_seq(store)
+    upto = max(acked, int(store.meta("device_seq", "0") or 0))
+    doc = _request(http, "GET", "/api/v1/seqs", sign=signer(store), params={"after": acked, "upto": upto},
+                   retries=retries).json()
+    return dv.renumber_taken(store, {int(s): str(i) for s, i in doc["ops"]}, int(doc["top_seq"]),
+                             int(doc["acked_seq"]))
+
+
 def push(app: Any, http: httpx.Client, batch_bytes: int = BATCH_BYTES, progress: Progress | None = None,
          retries: int = RETRIES) -> dict[str, Any]:
     """Send the outbox in byte-sized batches; each answer's ack is recorded before the next batch."""
@@ -204,7 +217,8 @@ def push(app: Any, http: httpx.Client, batch_bytes: int = BATCH_BYTES, progress:
         sent += len(batch)
         if progress:
             progress("push", sent, total)
-        if doc.get("quarantined"):
+        store.set_meta(HELD_BY_COUNTY, str(int(doc.get("held", 0) or 0)))
+        if doc.get("code") == "clock_ahead":
             quarantined = InputRefused(doc["reason"], doc.get("reason_zh") or doc["reason"], code="clock_ahead")
             break
         if after <= before and after < batch[-1].device_seq:
@@ -223,26 +237,22 @@ def pull(app: Any, http: httpx.Client, progress: Progress | None = None, retries
     store: Store = app.store
     sign = signer(store)
     got = applied = 0
+    mine_after = dv.own_complete_seq(store)
     while True:
         cursor = int(store.meta(dv.PULL_CURSOR, "0") or 0)
-        params = {"cursor": cursor, "limit": PULL_LIMIT}
-        doc = _request(http, "GET", "/api/v1/pull", sign=_with_query(sign, params), params=params, retries=retries).json()
-        ops = [Op.from_json(d) for d in doc["ops"]]
+        params = {"cursor": cursor, "limit": PULL_LIMIT, "mine_after": mine_after}
+        doc = _request(http, "GET", "/api/v1/pull", sign=sign, params=params, retries=retries).json()
         with store.tx():
-            counts = dv.apply_remote(app, ops)
+            counts = dv.apply_remote(app, dv.decode_ops(store, doc["ops"]))
+            store.set_meta(HELD_BY_COUNTY, str(int(doc.get("held", 0) or 0)))
             store.set_meta(dv.PULL_CURSOR, str(max(cursor, int(doc["cursor"]))))
             dv.ack(store, int(doc["acked_seq"]))
-        got += len(ops)
+        got += len(doc["ops"])
         applied += counts["applied"]
         if progress:
             progress("pull", got, got)
         if not doc["more"]:
             return {"pulled": got, "applied": applied}
-
-
-def _with_query(sign: Callable[[str, str, bytes], dict[str, str]], _params: dict[str, Any]) -> Callable[[str, str, bytes], dict[str, str]]:
-    # The signature covers the path only; the query (cursor, limit) cannot widen what a device may read.
-    return sign
 
 
 def sync(app: Any, batch_bytes: int = BATCH_BYTES, progress: Progress | None = None,
@@ -261,12 +271,14 @@ def sync(app: Any, batch_bytes: int = BATCH_BYTES, progress: Progress | None = N
     url = store.meta("server_url") or ""
     with make_http(url, store.meta(dv.CERT_PEM)) as raw_http:
         http = wrap_http(raw_http) if wrap_http is not None else raw_http
+        renumbered = reconcile(app, http, retries)
         pushed = push(app, http, batch_bytes, progress, retries)
         if cancelled is not None and cancelled():
             raise Cancelled("sync cancelled")
         pulled = pull(app, http, progress, retries)
     store.set_meta("last_sync", utc_now())
-    return {**pushed, **pulled, "outbox_pending": len(outbox(store))}
+    return {**pushed, **pulled, "renumbered": renumbered, "outbox_pending": len(outbox(store)),
+            **trust_counts(store)}
 
 
 # ----- township relay -------------------------------------------------------------------------

@@ -12,13 +12,21 @@ import time
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from fieldapp import hlc as hlc_mod
-from fieldapp.errors import InputRefused
+from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.merge import Op
-from fieldapp.oplog import apply_op, observe_remote_clock, outbox
+from fieldapp.oplog import (
+    HELD_BY_COUNTY,
+    apply_op,
+    observe_remote_clock,
+    outbox,
+    set_aside,
+)
+from fieldapp.opschema import OpProblem, op_problem
 from fieldapp.store import Store, utc_now
 from sync import bundle as bf
 
@@ -110,23 +118,92 @@ def county_sender(store: Store) -> bf.Sender:
     return bf.Sender(bytes.fromhex(store.meta(COUNTY_SIGN_PUB) or ""))
 
 
+# ----- sequence numbers after a restore -----------------------------------------------------
+def own_complete_seq(store: Store) -> int:
+    """The highest n such that this laptop holds its own ops 1..n (what it lacks of its own
+    lies above: ops made after the backup it was restored from)."""
+    row = store.conn.execute(
+        "SELECT min(device_seq), (SELECT min(o.device_seq) FROM op o WHERE o.device_id = ?1 AND NOT EXISTS"
+        " (SELECT 1 FROM op p WHERE p.device_id = ?1 AND p.device_seq = o.device_seq + 1))"
+        " FROM op WHERE device_id = ?1", (store.device_id,)).fetchone()
+    return int(row[1]) if row and row[0] == 1 else 0
+
+
+def renumber_taken(store: Store, taken: dict[int, str], top: int, county_acked: int) -> int:
+    """Make sure no unsent op reuses a sequence number the county already received.
+
+    ``taken``: seq -> op id of what the county received above our ack; ``top``: the highest seq
+    it received. A laptop restored from an old backup made new ops with numbers its old self had
+    already used: those ops (and every unsent op the county lacks) move above ``top``, in order;
+    the county's copies of the old numbers come back with the next pull. Returns how many moved.
+    """
+    with store.tx():
+        seq_now = int(store.meta("device_seq", "0") or 0)
+        acked = acked_seq(store)
+        mine = store.conn.execute("SELECT device_seq, op_id FROM op WHERE device_id = ? AND device_seq > ?"
+                                  " ORDER BY device_seq", (store.device_id, acked)).fetchall()
+        unknown = [(seq, op_id) for seq, op_id in mine if taken.get(seq) != op_id]
+        moved = 0
+        if any(seq <= top for seq, _ in unknown):
+            for seq, _ in unknown:  # out of the way first: (device_id, device_seq) is unique
+                store.conn.execute("UPDATE op SET device_seq = ? WHERE device_id = ? AND device_seq = ?",
+                                   (-seq, store.device_id, seq))
+            for i, (seq, _) in enumerate(unknown, start=1):
+                store.conn.execute("UPDATE op SET device_seq = ? WHERE device_id = ? AND device_seq = ?",
+                                   (top + i, store.device_id, -seq))
+            moved = len(unknown)
+            seq_now = top + moved
+            store.audit("renumber", f"{moved} unsent changes renumbered above {top} (sequence numbers already used)")
+        store.set_meta("device_seq", str(max(seq_now, top)))
+        ack(store, county_acked)
+    return moved
+
+
 # ----- applying ops from the county -------------------------------------------------------
+def decode_ops(store: Store, docs: list[Any]) -> list[Op]:
+    """Ops from their JSON documents; a document that is not an op is set aside (caller's transaction)."""
+    out: list[Op] = []
+    for doc in docs:
+        try:
+            out.append(Op.from_json(doc))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            op_id = doc.get("op_id", "?") if isinstance(doc, dict) else "?"
+            set_aside(store, op_id, "bad_op", "not an op", doc)
+    return out
+
+
 def apply_remote(app: Any, ops: list[Op]) -> dict[str, int]:
-    """Apply received ops inside the caller's transaction; refuse far-future ones first.
+    """Apply received ops inside the caller's transaction, each on its own.
+
+    An op that is malformed (:func:`fieldapp.opschema.op_problem`), too far in the future,
+    or that the store cannot apply is set aside with its reason; the others apply.
 
     Returns:
-        Counts by apply status (applied, duplicate, alarm).
+        Counts by apply status (applied, duplicate, alarm, set_aside).
     """
     store: Store = app.store
     assert store.in_tx
+    counts = {"applied": 0, "duplicate": 0, "alarm": 0, "set_aside": 0}
     for op in ops:
-        if store.clock.too_far_ahead(op.hlc):
+        problem = op_problem(op)
+        if problem is None and store.clock.too_far_ahead(op.hlc):
             days = max(1, (hlc_mod.decode(op.hlc)[0] - store.clock.now()) // 86_400_000)
-            raise bf.refuse("clock_ahead", days=days)
-    counts = {"applied": 0, "duplicate": 0, "alarm": 0}
-    for op in ops:
-        observe_remote_clock(store, op)
-        res = apply_op(store, op, app.projector)
+            problem = OpProblem("clock_ahead", f"the op's clock is {days} day(s) ahead", f"数据时间超前 {days} 天")
+        if problem is not None:
+            set_aside(store, op.op_id, problem.code, problem.en, op.to_json())
+            counts["set_aside"] += 1
+            continue
+        store.conn.execute("SAVEPOINT apply_one")
+        try:
+            observe_remote_clock(store, op)
+            res = apply_op(store, op, app.projector)
+        except (sqlcipher3.Error, FieldappError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            store.conn.execute("ROLLBACK TO apply_one")
+            store.conn.execute("RELEASE apply_one")
+            set_aside(store, op.op_id, "cannot_apply", f"{type(exc).__name__}: {exc}", op.to_json())
+            counts["set_aside"] += 1
+            continue
+        store.conn.execute("RELEASE apply_one")
         counts[res.status] = counts.get(res.status, 0) + 1
     app._commit_search_keys()
     return counts
@@ -204,10 +281,11 @@ def import_downlink(app: Any, data: bytes) -> dict[str, Any]:
     with store.tx():
         counts = apply_remote(app, opened.ops)
         new_ack = ack(store, int(m.get("ack_seq", 0)))
+        store.set_meta(HELD_BY_COUNTY, str(int(m.get("held", 0) or 0)))
         cursor = int(m.get("cursor", 0))
         if cursor > int(store.meta(PULL_CURSOR, "0") or 0):
             store.set_meta(PULL_CURSOR, str(cursor))
         store.set_meta(LAST_DOWNLINK_MS, str(created))
         store.set_meta("last_sync", utc_now())
-    return {"status": "imported", "ops": len(opened.ops), "applied": counts["applied"], "acked_seq": new_ack,
-            "reason": "", "reason_zh": ""}
+    return {"status": "imported", "ops": len(opened.ops), "applied": counts["applied"],
+            "set_aside": counts["set_aside"], "acked_seq": new_ack, "reason": "", "reason_zh": ""}

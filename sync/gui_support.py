@@ -66,7 +66,8 @@ class _GuardedHttp:
 
 
 def sync_now(app: Any, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
-             release: Release | None = None, batch_bytes: int | None = None) -> dict[str, Any]:
+             release: Release | None = None, batch_bytes: int | None = None,
+             retries: int | None = None) -> dict[str, Any]:
     """Push then pull, like :func:`sync.client.sync`, for a GUI worker thread.
 
     Args:
@@ -76,6 +77,9 @@ def sync_now(app: Any, progress: Progress | None = None, cancelled: Callable[[],
             acked batch stays acked, nothing is lost).
         release: A context manager factory that releases the caller's store lock
             around each network wait (``None``: keep it).
+        retries: Tries again per request after a network error (``None``: the
+            client's default). Its pauses hold the store lock, so a background
+            sync passes 0 and waits between tries itself, with no lock held.
 
     Returns:
         The same document as ``fieldapp sync --json``.
@@ -83,8 +87,8 @@ def sync_now(app: Any, progress: Progress | None = None, cancelled: Callable[[],
     check = cancelled or (lambda: False)
     from sync import client as cl  # httpx is loaded when a sync starts, not at app start
 
-    return cl.sync(app, batch_bytes or cl.BATCH_BYTES, progress, wrap_http=lambda http: _GuardedHttp(http, check, release or nullcontext),
-                   cancelled=check)
+    return cl.sync(app, batch_bytes or cl.BATCH_BYTES, progress, cl.RETRIES if retries is None else retries,
+                   wrap_http=lambda http: _GuardedHttp(http, check, release or nullcontext), cancelled=check)
 
 
 def export_to_folder(app: Any, folder: Path) -> dict[str, Any]:

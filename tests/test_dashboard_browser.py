@@ -282,3 +282,78 @@ def test_township_cannot_see_other_townships(browser: Any, env: dict[str, Any]) 
     wb = load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))
     assert {r[2] for r in wb["户"].iter_rows(min_row=2, values_only=True)} == {ROSTER_VILLAGE}
     page.context.close()
+
+
+def test_national_roster_files_mapping_refusals_and_reimport(browser: Any, env: dict[str, Any]) -> None:
+    from python_calamine import CalamineWorkbook
+    from rosters import national_csv, national_households, national_xls, national_xlsx
+
+    root = env["root"]
+    s1, s2, _expect = national_households()
+    (root / "national.xlsx").write_bytes(national_xlsx([("花名册", s1), ("第二页", s2)]))
+    (root / "national.xls").write_bytes(national_xls([("花名册", s1), ("第二页", s2)]))
+    good = [s1[0], s2[0]]
+    page = login(browser, env, "admin")
+
+    def upload(name: str) -> None:
+        page.goto(env["url"] + "/dashboard/roster")
+        page.set_input_files("[data-testid=roster-file]", str(root / name))
+        page.click("[data-testid=roster-upload]")
+
+    # The national layout as .xlsx and .xls: the same refusals, each with its reason, nothing written.
+    for name in ("national.xlsx", "national.xls"):
+        upload(name)
+        rows = page.locator("[data-testid=roster-errors] tr.err")
+        codes = {rows.nth(i).get_attribute("data-code") for i in range(rows.count())}
+        assert codes == {"id_as_number", "unknown_village", "bad_code", "household_refused"}, (name, codes)
+        assert number(page, "roster-error-rows") == 4
+        assert "文本" in page.locator("tr[data-code=id_as_number]").inner_text()
+        assert "长期慢性病" in page.locator("tr[data-code=bad_code]").inner_text()  # the accepted values
+        assert page.locator("[data-testid=roster-confirm]").count() == 0
+        shot(page, "roster-national-refusals")
+    # The refused rows download as a workbook with their row numbers.
+    with page.expect_download() as dl:
+        page.click("[data-testid=roster-refusals]")
+    table = CalamineWorkbook.from_filelike(io.BytesIO(Path(dl.value.path()).read_bytes())).get_sheet_by_index(0)
+    refused = {int(r[1]) for r in table.to_python()[1:] if r[4] == "错误"}
+    assert len(refused) == 4 and min(refused) >= 4  # under the title rows and the header
+
+    # The good households, with the ID column under a header no synonym knows: the clerk maps it once.
+    (root / "renamed.xlsx").write_bytes(national_xlsx([("花名册", good)]))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(root / "renamed.xlsx")
+    ws = wb["花名册"]
+    for cell in ws[3]:
+        if cell.value == "证件号码":
+            cell.value = "居民证件编号"
+    wb.save(root / "renamed.xlsx")
+    upload("renamed.xlsx")
+    assert page.get_by_test_id("roster-missing").is_visible()
+    page.select_option("select[data-header=居民证件编号]", "id_number")
+    page.click("[data-testid=mapping-save]")
+    assert number(page, "plan-hh-new") == 2 and number(page, "plan-m-new") == 5
+    page.click("[data-testid=roster-confirm]")
+    assert number(page, "imported-hh-new") == 2 and number(page, "imported-m-new") == 5
+    # Remembered: the same file maps by itself next time and changes nothing.
+    upload("renamed.xlsx")
+    assert page.get_by_test_id("roster-missing").count() == 0
+    assert number(page, "plan-hh-new") == 0 and number(page, "plan-hh-upd") == 0 and number(page, "plan-m-upd") == 0
+
+    # A .csv export without the 户类型 column and with a new phone: only the phone changes, shown old -> new.
+    good[0].phone = "13900000777"
+    csv_bytes = national_csv(good).decode("gb18030").replace("户类型", "备注", 1).encode("gb18030")
+    (root / "update.csv").write_bytes(csv_bytes)
+    upload("update.csv")
+    changes = page.locator("[data-testid=roster-changes] tr[data-kind=update]")
+    assert changes.count() == 1
+    item = changes.first.locator("li")
+    assert item.count() == 1 and item.get_attribute("data-field") == "phone"
+    assert "13800000101" in item.inner_text() and "13900000777" in item.inner_text()
+    shot(page, "roster-preview")
+    page.click("[data-testid=roster-confirm]")
+    assert number(page, "imported-hh-upd") == 1
+    hh = page.request.get(env["url"] + "/dashboard/api/village/370303201202/households").json()
+    n001 = next(h for h in hh if h["roster_no"] == "N001")
+    assert n001["household_type"] == "tuopin_dibao"  # the file had no 户类型: untouched
+    page.context.close()

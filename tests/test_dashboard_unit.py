@@ -8,9 +8,10 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -300,7 +301,8 @@ def test_csrf_is_required_on_every_form_post(web: Web) -> None:
     assert web.client.post("/dashboard/login", data={"username": "admin", "password": ADMIN_PW}).status_code == 403
     csrf = web.login("admin")
     day = date.today().isoformat()
-    for path, data in (("/dashboard/logout", {}), ("/dashboard/roster/confirm", {"token": "x"}),
+    for path, data in (("/dashboard/logout", {}), ("/dashboard/roster/x/confirm", {}), ("/dashboard/roster/x/mapping", {"h0": "a"}),
+                       ("/dashboard/divisions", {"code": "370303201", "name": "x"}),
                        ("/dashboard/devices/enroll", {"cadre": "x", "village": LAPTOP_VILLAGE}),
                        ("/dashboard/accounts", {"username": "evil", "role": "county", "password": "x" * 12}),
                        ("/dashboard/accounts/town/disable", {}),
@@ -384,14 +386,85 @@ def test_spot_check_sample_and_outcome(web: Web, county: Any, laptop: Any) -> No
     page = web.client.get(f"/dashboard/spotchecks?day={day}")
     visit_id = re.search(r'data-visit="([^"]+)"', page.text).group(1)
     assert web.client.get(f"/dashboard/spotchecks?day={day}").text.count("data-visit=") == page.text.count("data-visit=")
-    r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy", "note": "",
+    r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy", "note": " ",
                                                                   "day": day})
-    assert r.status_code == 422  # a discrepancy needs a note
+    assert r.status_code == 422  # a discrepancy needs a note: the page again, with what was typed and why
+    assert 'data-testid="spot-error"' in r.text and "请填写不一致的情况" in r.text
+    row = r.text[r.text.index(f'data-visit="{visit_id}"'):]
+    assert re.search(r'<option value="discrepancy"\s+selected', row[:row.index("</tr>")])
     r = web.client.post(f"/dashboard/spotchecks/{visit_id}", data={"csrf": csrf, "outcome": "discrepancy",
                                                                   "note": "户主称未入户", "day": day})
     assert r.status_code == 303
     report = web.client.get("/dashboard/spotchecks/report")
     assert "户主称未入户" in report.text
+
+
+def test_export_dates_filters_labels_and_inert_text(web: Web, county: Any) -> None:
+    from openpyxl import load_workbook
+
+    from sync.server.roster import import_roster
+
+    evil = "=HYPERLINK(\"http://example.invalid\",\"x\")"
+    rows = [["R900", ROSTER_VILLAGE, "", "", "1组", evil, "户主", make_id(91, "19700101"), "13800000091", "", ""],
+            ["R900", ROSTER_VILLAGE, "", "", "1组", "+SUM(1)", "之子", make_id(92, "20000101"), "", "", ""]]
+    header = ["户编号", "村代码", "村名", "乡镇", "组", "姓名", "与户主关系", "身份证号", "联系电话", "户类型", "监测对象类别"]
+    text = "\n".join(",".join(f'"{str(c).replace(chr(34), chr(34) * 2)}"' for c in r) for r in [header, *rows])
+    assert import_roster(county, text.encode("utf-8"), actor="t")["imported"]  # a CSV keeps the text as typed
+    web.login("admin")
+    wb = load_workbook(io.BytesIO(web.client.get("/dashboard/export.xlsx").content))
+    for name in wb.sheetnames[1:]:
+        assert wb[name].auto_filter.ref == wb[name].dimensions, name
+    hh, members = wb["户"], wb["成员"]
+    head = [c.value for c in members[1]]
+    by_name = {r[head.index("姓名")].value: r for r in members.iter_rows(min_row=2)}
+    for text in (evil, "+SUM(1)"):
+        cell = by_name[text][head.index("姓名")]
+        assert cell.data_type == "s" and cell.quotePrefix  # text, never a formula
+    birth = by_name[evil][head.index("出生日期")].value
+    assert isinstance(birth, datetime) and birth.date() == date(1970, 1, 1)
+    hcols = [c.value for c in hh[1]]
+    assert {r[hcols.index("状态")].value for r in hh.iter_rows(min_row=2)} == {"正常"}
+    with county.engine.connect() as conn:
+        last = dict(conn.execute(sa.text("SELECT household_id, last_visit_at FROM hh_state WHERE last_visit_at IS NOT NULL")).all())
+    for r in hh.iter_rows(min_row=2):
+        stored = last.get(r[0].value)
+        if stored:
+            utc = datetime.fromisoformat(stored.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Shanghai"))
+            assert r[hcols.index("最近走访")].value == utc.replace(tzinfo=None)
+
+
+def test_spot_check_sample_takes_visits_synced_after_the_first_view(county: Any, laptop: Any) -> None:
+    from sync.server import dash_tables as d
+    from sync.server import spotcheck
+    from sync.server.accounts import create_account
+    from sync.server.roster import import_roster
+
+    import_roster(county, roster_xlsx(good_roster_rows()), actor="setup")
+    create_account(county.engine, COUNTY, "admin", ADMIN_PW, "county")
+    create_account(county.engine, COUNTY, "town", ADMIN_PW, "township", ROSTER_VILLAGE[:9])
+    web = Web(county)
+    day = laptop.conn.execute("SELECT substr(visited_at,1,10), count(*) FROM visit GROUP BY 1 ORDER BY 2 DESC").fetchone()[0]
+    web.login("admin")
+    before = web.client.get(f"/dashboard/spotchecks?day={day}").text
+    assert 'data-testid="spot-sample">0</b> / 0' in before  # viewed before the day's visits synced
+    push_laptop(county, laptop)  # they sync now
+    after = web.client.get(f"/dashboard/spotchecks?day={day}").text
+    with county.engine.connect() as conn:
+        visits = conn.execute(sa.select(sa.func.count()).select_from(d.visit_state)
+                              .where(d.visit_state.c.visit_date == day)).scalar()
+        sample = [r[0] for r in conn.execute(sa.select(d.spot_checks.c.visit_id).where(d.spot_checks.c.day == day))]
+        ids = [r[0] for r in conn.execute(sa.select(d.visit_state.c.visit_id).where(d.visit_state.c.visit_date == day))]
+    assert visits and sample and f'data-testid="spot-sample">{len(sample)}</b> / {visits}' in after
+    # Reproducible and stable: drawing again changes nothing; the draw follows the visit's keyed score.
+    with county._write() as conn:
+        assert spotcheck.draw(conn, day, 0.02, "x") == len(sample)
+        secret = spotcheck._secret(conn)
+    expected = {v for v in ids if spotcheck.score(secret, v) < 0.02} or {min(ids, key=lambda v: spotcheck.score(secret, v))}
+    assert set(sample) == expected
+    # A township counts its own villages' visits (none here: the laptop's village is in another township).
+    web2 = Web(county)
+    web2.login("town")
+    assert 'data-testid="spot-sample">0</b> / 0' in web2.client.get(f"/dashboard/spotchecks?day={day}").text
 
 
 def test_area_page_numbers_match_the_laptop(web: Web, laptop: Any) -> None:
@@ -477,7 +550,11 @@ def test_county_admin_creates_a_township_account_that_sees_only_its_villages(web
     rows = web.client.get("/dashboard/accounts").text
     liuhe = re.search(r'<tr data-user="liuhe".*?</tr>', rows, re.S).group(0)
     assert town in liuhe and "乡镇账号" in liuhe and "正常" in liuhe
-    assert re.search(r"<td>\d{4}-\d\d-\d\dT\d\d:\d\d</td>\s*<td data-testid", liuhe)  # last login
+    # Last login, stored in UTC, shown in the county's time zone (Asia/Shanghai: UTC+8).
+    with county.engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT last_login FROM accounts WHERE username = 'liuhe'")).scalar()
+    shown = (datetime.fromisoformat(stored.replace("Z", "+00:00")) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    assert re.search(rf"<td>{shown}</td>\s*<td data-testid", liuhe), (stored, liuhe)
     actions = [(e["username"], e["action"], e["detail"]) for e in access_entries(county.engine)
                if e["action"].startswith("account_")]
     assert actions == [("admin", "account_create", "audit2 readonly"),
@@ -637,3 +714,16 @@ def test_spot_check_record_opens_a_problem_only_for_a_discrepancy(county: Any, l
         seqs = [s for (s,) in conn.execute(sa.text("SELECT device_seq FROM ops WHERE device_id = :d ORDER BY 1"),
                                            {"d": f"county:{COUNTY}"})]
     assert stored == pid and seqs == [1]
+
+
+def test_every_url_in_the_templates_is_quoted() -> None:
+    """Each value put into a link or form address goes through the ``seg`` filter (one quoted segment)."""
+    from sync.server.dashboard.site import url_part
+
+    assert url_part("a/b?c&d#e f") == "a%2Fb%3Fc%26d%23e%20f"
+    folder = Path(__file__).resolve().parent.parent / "sync" / "server" / "dashboard" / "templates"
+    numbers = {"p", "epage", "hpage", "0 if (sort == key and desc) else 1"}  # page numbers and 0/1
+    for f in folder.glob("*.html"):
+        for url in re.findall(r'(?:href|action)="([^"]*\{\{[^"]*)"', f.read_text("utf-8")):
+            for expr in re.findall(r"\{\{\s*(.*?)\s*\}\}", url):
+                assert expr.endswith("|seg") or expr in numbers or expr == "base" or expr.startswith("'"), (f.name, expr)

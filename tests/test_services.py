@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from conftest import HEAD_ID, full_visit_input, household_input
@@ -180,12 +181,12 @@ def _remote(
     field,
     value,
     supersedes,
-    dev="remote-device",
+    dev="01900000-0000-7000-8000-00000000beef",
     seq=1,
     hlc="9999999999999-000000",
 ):
     o = Op(
-        f"remote-{seq}-{field}",
+        str(uuid.uuid5(uuid.NAMESPACE_URL, f"remote-{seq}-{field}")),
         dev,
         seq,
         hlc,

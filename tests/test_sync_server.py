@@ -171,8 +171,13 @@ def test_household_moving_into_a_village_brings_its_history(tmp_path: Path) -> N
         sync(a)
         sync(b)
         assert b.list_households() == []  # not b's village
+        # A laptop cannot move a household out of its villages: the county decides moves.
         a.set_household_field(hid, "village_code", "370303102202")
         sync(a)
+        sync(b)
+        assert b.list_households() == []
+        assert a.store.meta("sync_held_by_county") == "1"
+        server.admin("move-household", hid, "--village", "370303102202")
         sync(b)
         shown = b.household_detail(hid)
         assert shown["head_name"] == "张三" and shown["village_code"] == "370303102202"

@@ -9,7 +9,7 @@ from conftest import PASS, household_input
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
 from fieldapp.codes import label
 from fieldapp.services import Fieldapp
@@ -147,7 +147,7 @@ def _type_answer(win: MainWindow, path: str, value) -> None:
         assert first.currentData() == value, (path, first.currentText())
         assert first.currentText() == (("Yes" if value else "No") if f.type == "bool" else label(f.list_name, value, "en"))
     else:
-        assert isinstance(first, QLineEdit)
+        assert isinstance(first, (QLineEdit, QPlainTextEdit))
         QTest.keyClicks(first, str(value))
     QTest.keyClick(first, Qt.Key.Key_Return)
 
@@ -257,7 +257,7 @@ def test_scanner_opens_household_and_records_scan(make_window, home, qapp, qtbot
         field.setFocus()
         QTest.keyClicks(field, payload)
         QTest.keyClick(field, Qt.Key.Key_Return)
-        assert field.text() == ""
+        assert field.toPlainText() == ""
         draft = [v for v in app.visits(hid) if v["status"] == "draft"][0]
         assert draft["card_scan"] == payload
         # an old card is refused with the translated reason

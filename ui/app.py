@@ -82,7 +82,6 @@ def run_gui(home: Path, screenshot_dir: str | None = None, lang: str | None = No
     app.installEventFilter(window.scanner)
     if passphrase_hint:
         window.unlock.pass_edit.setText(passphrase_hint)
-    window.resize(1366, 768)
     window.show()
     code = app.exec()
     i18n.uninstall(app, window.translators)

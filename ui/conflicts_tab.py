@@ -41,6 +41,7 @@ class ConflictsTab(QWidget):
         self.intro.setWordWrap(True)
         lay.addWidget(self.intro)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -82,6 +82,7 @@ class HouseholdListTab(QWidget):
         lay.addLayout(filters)
 
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         self.table.setObjectName("households")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -38,6 +39,7 @@ from ui.session import Session
 def _table(model: Any) -> QTableView:
     t = QTableView()
     t.setModel(model)
+    t.setTabKeyNavigation(False)  # Tab leaves the table (it trapped the focus); arrows move inside it
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -165,7 +167,42 @@ class HouseholdPage(QWidget):
         self.edit_member_button.clicked.connect(self.edit_member)
         self.add_measure_button.clicked.connect(self.add_measure)
         self.problems_table.selectionModel().selectionChanged.connect(self._problem_selected)
+        self._shortcuts()
         self.set_empty()
+
+    def _shortcuts(self) -> None:
+        """Keys for the page's actions (listed in the F1 help): no step needs the mouse."""
+        pages = {"Alt+M": 0, "Alt+V": 1, "Alt+P": 2, "Alt+A": 3}
+        for keys, page in pages.items():
+            self._key(keys, lambda p=page: self.show_section(p))
+        self._key("Ctrl+N", self.visit_button.click)
+        self._key("Ctrl+E", self.edit_button.click)
+        for n, step in enumerate(("in_progress", "awaiting_check", "closed", "reopen"), start=1):
+            button = self.step_buttons[step]
+            button.setToolTip(f"Ctrl+{n}")
+            self._key(f"Ctrl+{n}", lambda b=button: b.isEnabled() and b.click())
+
+    def _key(self, keys: str, slot: Any) -> None:
+        sc = QShortcut(QKeySequence(keys), self)
+        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        sc.activated.connect(slot)
+
+    def show_section(self, page: int) -> None:
+        """Show members / visits / problems / measures with the cursor in its list
+        (the first row selected when nothing is)."""
+        self.tabs.setCurrentIndex(page)
+        table = {0: self.members_table, 2: self.problems_table, 3: self.measures_table}.get(page)
+        if table is None:
+            self.timeline.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not table.selectionModel().hasSelection() and table.model().rowCount() > 0:
+            table.selectRow(0)
+
+    def focus_default(self) -> None:
+        """Where the cursor goes when the page opens: New visit."""
+        if self.visit_button.isEnabled():
+            self.visit_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ----- content --------------------------------------------------------------------
     def set_empty(self) -> None:
@@ -192,6 +229,8 @@ class HouseholdPage(QWidget):
             self.set_empty()
             return
         hid, lang = self.hid, self.lang
+        keep_problem = (self.selected_problem() or {}).get("id")
+        keep_member = self._selected_member_id()
         detail, timeline = self.session.call(lambda a: (a.household_detail(hid), overview.visit_timeline(a, hid, lang)))
         self.detail = detail
         for b in (self.visit_button, self.edit_button, self.card_button, self.edit_member_button, self.add_measure_button):
@@ -218,7 +257,19 @@ class HouseholdPage(QWidget):
         else:
             self.card_label.setText(self.tr("No card printed yet."))
         self.timeline.setHtml(self._timeline_html(timeline, detail))
+        # Coming back to the page keeps what was selected (a reload used to drop it).
+        if keep_problem:
+            self._select_problem(keep_problem)
+        if keep_member:
+            for i, r in enumerate(self.members_model.rows):
+                if r.get("id") == keep_member:
+                    self.members_table.selectRow(i)
         self._problem_selected()
+
+    def _selected_member_id(self) -> str | None:
+        rows = self.members_table.selectionModel().selectedRows()
+        m = self.members_model.row_dict(rows[0].row()) if rows else None
+        return (m or {}).get("id")
 
     def _timeline_html(self, timeline: list[dict[str, Any]], detail: dict[str, Any]) -> str:
         lang = self.lang

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, QTranslator
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, QTimer, QTranslator
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabWidget,
     QToolButton,
+    QWidget,
 )
 
 from ui import i18n
+from ui.auto_sync import AutoSync
 from ui.autolock import IdleLock
 from ui.dialogs import close_all_dialogs
 from ui.errors import set_language
@@ -27,7 +29,10 @@ from ui.unlock_page import UnlockPage
 if TYPE_CHECKING:
     from fieldapp.services import Fieldapp
 
-MIN_SIZE = QSize(1024, 640)
+MIN_SIZE = QSize(900, 520)  # 1366x768 at 125% is 1093x614 logical, less taskbar and title bar
+# Before the window is shown its frame is unknown: leave room for a title bar and borders.
+TITLE_BAR_PX = 40
+FRAME_PX = 8
 # The tabs are built (and their modules imported) just after the unlock window is
 # on screen, while the user types the passphrase: the app starts in about the
 # time of a bare window plus the unlock page.
@@ -44,6 +49,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("syncStatus")
+        self.statusBar().addPermanentWidget(self.sync_label)
+        self.auto_sync = AutoSync(session, parent=self)
+        self.auto_sync.changed.connect(self.show_sync_status)
         self.idle = idle or IdleLock(float(session.settings.value("security/autolock_minutes", 10)), parent=self)
         self.scanner = scanner or ScannerFilter(parent=self)
         self.lock_action = QAction(self)
@@ -57,16 +67,27 @@ class MainWindow(QMainWindow):
         self.camera_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.camera_action.triggered.connect(self.open_camera_scan)
         self.addAction(self.camera_action)
+        help_action = QAction(self, shortcut=QKeySequence(Qt.Key.Key_F1))
+        help_action.triggered.connect(self.show_shortcuts)
+        self.addAction(help_action)
+        for n in range(1, 8):
+            tab_action = QAction(self, shortcut=QKeySequence(f"Alt+{n}"))
+            tab_action.triggered.connect(lambda _=False, i=n - 1: self.go_tab(i))
+            self.addAction(tab_action)
+        # Where the user was when the app locked: (tab, visit household, section, field path).
+        self.resume_at: tuple[int, str | None, int, str | None] | None = None
         self._tabs_built = False
         self._build()
         session.locked.connect(self.on_locked)
         session.changed.connect(self.on_changed)
+        session.changed.connect(lambda _hid: self.auto_sync.data_changed())
         self.idle.idle.connect(self.lock)
         self.scanner.scanned.connect(self.on_scan)
         self.show_unlock()
-        geo = session.settings.value("window/geometry")
-        if isinstance(geo, QByteArray):
-            self.restoreGeometry(geo)
+        self.place_on_screen()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.applicationStateChanged.connect(self._app_state)
 
     def __getattr__(self, name: str) -> Any:
         # First use of a tab before it was built (e.g. a test or a scan right at start).
@@ -112,6 +133,9 @@ class MainWindow(QMainWindow):
         session = self.session
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # The tab bar takes no focus (focus on it was invisible, and the next arrow key left the
+        # visit); tabs are reached with Alt+1..7 and Ctrl+Tab.
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.households = HouseholdListTab(session)
         self.household = HouseholdPage(session)
         self.visit = VisitForm(session)
@@ -142,10 +166,27 @@ class MainWindow(QMainWindow):
         self.visit.closed.connect(self.open_household)
         self.status.conflicts_requested.connect(lambda: self.tabs.setCurrentWidget(self.conflicts))
         self.status.sync.synced.connect(lambda: self.households.reload())
+        self.status.sync.synced.connect(self.show_sync_status)
+        self.auto_sync.attach(self.status.sync)
+        self.settings_tab.auto_sync_changed.connect(self.auto_sync.set_enabled)
         self.settings_tab.autolock_changed.connect(self.idle.set_minutes)
         self.settings_tab.text_size_changed.connect(self.set_text_size)
         self.settings_tab.language_changed.connect(self.on_language)
         self.tabs.currentChanged.connect(self._tab_changed)
+
+    def place_on_screen(self) -> None:
+        """The remembered size and place if they still fit, else as large as the screen's
+        available area (taskbar excluded) allows, up to 1366x768, with room for the title bar."""
+        screen = self.screen() or QApplication.primaryScreen()
+        avail = screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 768)
+        geo = self.session.settings.value("window/geometry")
+        if isinstance(geo, QByteArray) and self.restoreGeometry(geo) and avail.contains(self.frameGeometry()):
+            return
+        w = min(1366, avail.width() - 2 * FRAME_PX)
+        h = min(768, avail.height() - TITLE_BAR_PX - FRAME_PX)
+        self.resize(max(w, MIN_SIZE.width()), max(h, MIN_SIZE.height()))
+        self.move(avail.left() + max(0, (avail.width() - self.width()) // 2 - FRAME_PX),
+                  avail.top() + max(0, (avail.height() - self.height() - TITLE_BAR_PX) // 2))
 
     # ----- lock / unlock ------------------------------------------------------------
     def show_unlock(self) -> None:
@@ -163,12 +204,40 @@ class MainWindow(QMainWindow):
         self.scanner.enabled = True
         self.status_label.setText(self.tr("Signed in as %1").replace("%1", app.actor or "—"))
         self.households.search.setFocus()
+        self.status.sync.reload()
+        self.auto_sync.start()
+        resume, self.resume_at = self.resume_at, None
+        if resume is not None:
+            self._resume(*resume)
+
+    def _resume(self, tab: int, visit_hid: str | None, section: int, path: str | None) -> None:
+        """Back where the user was before the lock: the visit on the same field, or the same tab."""
+        if visit_hid:
+            self.visit.start(visit_hid)
+            self.tabs.setCurrentWidget(self.visit)
+            self.visit.restore_place(section, path)
+            return
+        if self.household.hid is None and tab == self.tabs.indexOf(self.household):
+            return
+        self.tabs.setCurrentIndex(tab)
 
     def lock(self) -> None:
         if self.session.is_open:
             self.status.sync.cancel()  # a sync stops at its next request instead of holding the lock up
             close_all_dialogs()
+            self.commit_typing()
+            section, path = self.visit.place()
+            self.resume_at = (self.tabs.currentIndex(), self.visit.hid, section, path)
             self.session.lock_now()
+
+    def commit_typing(self) -> None:
+        """The field being typed in goes into the draft now (lock, app losing focus, close)."""
+        if self._tabs_built and self.session.is_open:
+            self.visit.commit_pending()
+
+    def _app_state(self, state: Qt.ApplicationState) -> None:
+        if state != Qt.ApplicationState.ApplicationActive:
+            self.commit_typing()
 
     def on_locked(self) -> None:
         """Hide all data: every screen is emptied and the unlock page shown."""
@@ -179,9 +248,59 @@ class MainWindow(QMainWindow):
         self.household.set_empty()
         self.visit.set_empty()
         self.status_label.clear()
+        self.auto_sync.stop()
+        self.sync_label.clear()
         self.show_unlock()
 
+    def show_sync_status(self) -> None:
+        """Status bar: last sync, changes waiting, whether the county answered."""
+        if not self.session.is_open or not self._tabs_built:
+            self.sync_label.clear()
+            return
+        state, auto = self.status.sync.state, self.auto_sync
+        if not state.get("enrolled"):
+            self.sync_label.setText(self.tr("Not enrolled with the county: sync by USB or enroll"))
+            return
+        from ui.sync_panel import _when
+
+        parts = [self.tr("Last sync %1").replace("%1", _when(state.get("last_sync")) or self.tr("never")),
+                 self.tr("%1 changes waiting").replace("%1", str(state.get("outbox_pending", 0)))]
+        if not auto.enabled:
+            parts.append(self.tr("automatic sync off"))
+        elif auto.running:
+            parts.append(self.tr("syncing…"))
+        elif auto.reachable is True:
+            parts.append(self.tr("county reachable"))
+        elif auto.reachable is False:
+            wait = auto.next_in()
+            parts.append(self.tr("county not reachable, next try in %1 min").replace("%1", str(max(1, round((wait or 0) / 60)))))
+        self.sync_label.setText(" · ".join(parts))
+
     # ----- navigation -----------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        from ui.shortcuts_help import ShortcutsDialog
+
+        dlg = ShortcutsDialog(self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
+    def go_tab(self, i: int) -> None:
+        """Alt+1..7: show a tab with the cursor in it (never on an invisible widget)."""
+        if not self.session.is_open or not 0 <= i < self.tabs.count():
+            return
+        self.tabs.setCurrentIndex(i)
+        w = self.tabs.widget(i)
+        if w is self.households:
+            self.households.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif w is self.household:
+            self.household.focus_default()
+        elif w is self.visit and self.visit.hid:
+            self.visit.focus_first()
+        else:
+            first = _first_focusable(w)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def focus_search(self) -> None:
         if self.session.is_open:
             self.tabs.setCurrentWidget(self.households)
@@ -191,6 +310,7 @@ class MainWindow(QMainWindow):
     def open_household(self, hid: str) -> None:
         self.household.show_household(hid)
         self.tabs.setCurrentWidget(self.household)
+        self.household.focus_default()
 
     def start_visit(self, hid: str) -> None:
         if self.visit.hid and self.visit.hid != hid:
@@ -201,6 +321,7 @@ class MainWindow(QMainWindow):
         if self.visit.hid != hid:
             self.visit.start(hid)
         self.tabs.setCurrentWidget(self.visit)
+        self.visit.focus_first()
 
     def open_cards(self, ids: list[str]) -> None:
         from ui.cards_dialog import CardsDialog
@@ -310,6 +431,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText(self.tr("Signed in as %1").replace("%1", actor or "—"))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.commit_typing()
         self.session.settings.setValue("window/geometry", self.saveGeometry())
         self.session.worker.wait()
         if self.session.is_open:
@@ -317,3 +439,13 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+def _first_focusable(page: QWidget) -> QWidget | None:
+    """The first visible, enabled widget inside ``page`` that Tab would reach."""
+    w = page.nextInFocusChain()
+    for _ in range(2000):  # the chain is a ring; bounded in case it does not come back to page
+        if w is page:
+            return None
+        if page.isAncestorOf(w) and w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            return w
+        w = w.nextInFocusChain()
+    return None

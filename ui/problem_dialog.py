@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,6 +38,12 @@ class ProblemStepDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+        # Enter in the note starts a new line; Ctrl+Enter records the step (Tab reaches OK too).
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.accept).setContext(Qt.ShortcutContext.WindowShortcut)
+        hint = QLabel(self.tr("Ctrl+Enter: save this step"))
+        hint.setObjectName("hint")
+        lay.addWidget(hint)
 
     def values(self) -> tuple[str, str]:
         return self.note.toPlainText().strip(), self.verifier.text().strip()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.keys import check_passphrase_strength
+from ui.auto_sync import automatic
 from ui.errors import show_error, user_text
 from ui.session import Session
 
@@ -30,6 +32,7 @@ class SettingsTab(QWidget):
     language_changed = Signal(str)
     text_size_changed = Signal(int)
     autolock_changed = Signal(int)
+    auto_sync_changed = Signal(bool)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +68,9 @@ class SettingsTab(QWidget):
         row.addWidget(self.server, 1)
         row.addWidget(self.save_server)
         sform.addRow(self.tr("Server address"), row)
+        self.auto_sync = QCheckBox(self.tr("Sync automatically in the background when the county can be reached"))
+        self.auto_sync.setChecked(automatic(s))
+        sform.addRow("", self.auto_sync)
         lay.addWidget(sbox)
 
         pbox = QGroupBox(self.tr("Change passphrase"))
@@ -87,6 +93,7 @@ class SettingsTab(QWidget):
         self.text_size.currentIndexChanged.connect(self._text_size)
         self.autolock.valueChanged.connect(self._autolock)
         self.save_server.clicked.connect(self._save_server)
+        self.auto_sync.toggled.connect(self.auto_sync_changed.emit)
         self.change_pass.clicked.connect(self._change_pass)
 
     def reload(self) -> None:

@@ -265,7 +265,8 @@ class SyncPanel(QGroupBox):
             show_error(self, exc, tb)
 
     # ----- sync now ---------------------------------------------------------------------
-    def sync_now(self) -> Job | None:
+    def sync_now(self, retries: int | None = None) -> Job | None:
+        """Push then pull in the worker; ``retries`` per request (``None``: the client's default)."""
         lock = self.session.lock
 
         @contextmanager
@@ -282,7 +283,7 @@ class SyncPanel(QGroupBox):
             def stage(name: str, done: int, total: int) -> None:
                 progress(done, total if name == "push" else 0)
 
-            return gs.sync_now(app, stage, cancelled, release)
+            return gs.sync_now(app, stage, cancelled, release, retries=retries)
 
         return self._start("sync", self.tr("Connecting to the county server…"), job, self._synced, cancellable=True)
 

@@ -6,9 +6,11 @@ and finalise with a summary."""
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -24,15 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.codes import label
+from fieldapp.codes import canonical, label
 from fieldapp.errors import FieldappError
 from fieldapp.forms import Form, Section, load_form, set_path
+from fieldapp.idnumber import age_on
 from ui.badges import VERDICT_COLOURS, VerdictBadges, reason_text
 from ui.errors import show_error
 from ui.field_editors import EnterMovesOn, FieldEditor
 from ui.photos import PhotoStrip
 from ui.session import Session
 
+TYPING_SAVE_MS = 1000
+ADULT_AGE = 18
 PREFILL_FROM_MEMBER = ("schooling", "medical_insurance", "serious_illness_insurance", "health", "labour",
                        "work_location", "work_months")
 
@@ -66,7 +71,12 @@ class VisitForm(QWidget):
         self.rows: list[_Row] = []
         self.list_items: dict[str, int] = {}
         self.last_messages: list[Any] = []
-        self.enter_filter = EnterMovesOn(self)
+        self.enter_filter = EnterMovesOn(self._move_on, self)
+        # What is typed is saved once typing pauses, so a crash or a flat battery loses at most this much.
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_SAVE_MS)
+        self._typing.timeout.connect(self._save_typing)
 
         lay = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -79,6 +89,12 @@ class VisitForm(QWidget):
         self.saved_label = QLabel()
         self.saved_label.setObjectName("hint")
         head.addWidget(self.saved_label)
+        # Away from the Tab path (it used to follow "Next section": one Enter too many threw
+        # the draft away); reachable by its shortcut, and its question defaults to No.
+        self.discard_button = QPushButton(self.tr("Discard draft"))
+        self.discard_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.discard_button.setAutoDefault(False)
+        head.addWidget(self.discard_button)
         lay.addLayout(head)
 
         split = QSplitter()
@@ -119,18 +135,25 @@ class VisitForm(QWidget):
         bottom.addWidget(self.summary_label, 1)
         self.prev_button = QPushButton(self.tr("Previous section"))
         self.next_button = QPushButton(self.tr("Next section"))
-        self.discard_button = QPushButton(self.tr("Discard draft"))
         self.finalise_button = QPushButton(self.tr("Finalise visit…"))
         self.finalise_button.setObjectName("finalise")
-        for b in (self.prev_button, self.next_button, self.discard_button, self.finalise_button):
+        for b in (self.prev_button, self.next_button, self.finalise_button):
             b.setAutoDefault(False)
             bottom.addWidget(b)
         lay.addLayout(bottom)
         self.sections.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.prev_button.clicked.connect(lambda: self.sections.setCurrentRow(max(self.sections.currentRow() - 1, 0)))
-        self.next_button.clicked.connect(lambda: self.sections.setCurrentRow(min(self.sections.currentRow() + 1, self.sections.count() - 1)))
+        self.prev_button.clicked.connect(lambda: self.go_section(self.sections.currentRow() - 1))
+        self.next_button.clicked.connect(lambda: self.go_section(self.sections.currentRow() + 1))
         self.finalise_button.clicked.connect(lambda: self.finalise())
         self.discard_button.clicked.connect(self.discard)
+        for keys, slot in ((("Ctrl+PgDown",), lambda: self.go_section(self.sections.currentRow() + 1)),
+                           (("Ctrl+PgUp",), lambda: self.go_section(self.sections.currentRow() - 1)),
+                           (("Ctrl+Return", "Ctrl+Enter"), lambda: self.finalise()),
+                           (("Ctrl+Shift+Delete",), self.discard)):
+            for k in keys:
+                sc = QShortcut(QKeySequence(k), self)
+                sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                sc.activated.connect(slot)
         self.set_empty()
 
     # ----- building ------------------------------------------------------------------
@@ -148,6 +171,7 @@ class VisitForm(QWidget):
         self.photos.set_visit(None, None)
         for b in (self.prev_button, self.next_button, self.discard_button, self.finalise_button):
             b.setEnabled(False)
+        self._typing.stop()
 
     def _clear_pages(self) -> None:
         self.rows = []
@@ -185,8 +209,16 @@ class VisitForm(QWidget):
 
     def _initial_answers(self) -> dict[str, Any]:
         answers: dict[str, Any] = {"visit": {"type": "home"}, "members": {}}
+        today = date.today()
         for m in self.members:
-            answers["members"][m["id"]] = {k: m[k] for k in PREFILL_FROM_MEMBER if m.get(k) not in (None, "", [])}
+            prefill = {k: m[k] for k in PREFILL_FROM_MEMBER if m.get(k) not in (None, "", [])}
+            if "schooling" in prefill:
+                # Older records say "finished": offer its new code, "graduated".
+                prefill["schooling"] = canonical("schooling", prefill["schooling"])
+            elif _age(m, today) is not None and (_age(m, today) or 0) >= ADULT_AGE:
+                # An adult is almost always past school: the last entry, preselected (it can be changed).
+                prefill["schooling"] = "graduated"
+            answers["members"][m["id"]] = prefill
         answers["income"] = {"household_size": len(self.members)}
         return answers
 
@@ -238,6 +270,7 @@ class VisitForm(QWidget):
             path = f"{item[0]}.{item[1]}.{f.code}" if item else f.code
             editor = FieldEditor(f, lang, lambda p=path: self._field_changed(p))
             editor.setObjectName(path)
+            editor.edited.connect(lambda ed=editor: self._typing_in(ed))
             for w in editor.inputs:
                 w.installEventFilter(self.enter_filter)
             text = f.text(lang) + (" *" if f.required else "")
@@ -322,6 +355,42 @@ class VisitForm(QWidget):
 
         self.saved_label.setText(self.tr("Draft saved %1").replace("%1", datetime.now().strftime("%H:%M:%S")))
 
+    def _typing_in(self, editor: FieldEditor) -> None:
+        self._typing.start()
+
+    def _save_typing(self) -> None:
+        """Typing paused: save the draft with what is in every editor now."""
+        if not self.hid:
+            return
+        self._collect()
+        self.autosave()
+        self.show_messages(final=False)
+
+    def commit_pending(self) -> None:
+        """Save the field being edited now (before a lock, when the app loses focus, on close)."""
+        if not self.hid or self.session.app is None:
+            return
+        focus = self.focusWidget()
+        row = self._row_of(focus) if focus is not None else None
+        if row is not None:
+            row.editor.commit()
+        if self._typing.isActive() or row is None:
+            self._typing.stop()
+            self._save_typing()
+
+    def place(self) -> tuple[int, str | None]:
+        """Where the user is: the section shown and the answer path of the focused field."""
+        focus = self.focusWidget()
+        row = self._row_of(focus) if focus is not None else None
+        return self.sections.currentRow(), row.path if row is not None else None
+
+    def restore_place(self, section: int, path: str | None) -> None:
+        self.go_section(section, focus=path is None)
+        for row in self.rows:
+            if row.path == path:
+                self._focus_row(row)
+                return
+
     def _ensure_draft(self) -> str | None:
         if self.visit_id is None:
             self.autosave()
@@ -385,7 +454,9 @@ class VisitForm(QWidget):
         hid = self.hid
         if hid is None:
             return None
-        pruned = self.form.prune_irrelevant(self.answers)
+        # A value kept as typed ("abc" in a number field) has its message; the verdict skips it.
+        ill_typed = {m.field for m in self.last_messages if m.code == "type"}
+        pruned = self.form.prune_irrelevant(_without(self.answers, ill_typed))
         try:
             verdict = self.session.call(lambda a: a.evaluate(hid, pruned))
         except FieldappError:
@@ -404,10 +475,52 @@ class VisitForm(QWidget):
         return verdict
 
     def focus_first(self) -> None:
+        for row in self._rows_on(self.pages.currentIndex()):
+            self._focus_row(row)
+            return
+        self.finalise_button.setFocus()
+
+    def go_section(self, i: int, focus: bool = True) -> None:
+        """Show section ``i`` (clamped) and put the cursor in its first question."""
+        if not self.hid:
+            return
+        self.sections.setCurrentRow(max(0, min(i, self.sections.count() - 1)))
+        if focus:
+            self.focus_first()
+
+    def _rows_on(self, page: int) -> list[_Row]:
+        return [r for r in self.rows if not r.label.isHidden() and self.pages.indexOf(self._page_of(r)) == page]
+
+    def _row_of(self, w: QWidget) -> _Row | None:
         for row in self.rows:
-            if not row.label.isHidden() and self.pages.indexOf(self._page_of(row)) == self.pages.currentIndex():
-                row.editor.inputs[0].setFocus()
-                return
+            if w is row.editor or w in row.editor.inputs:
+                return row
+        return None
+
+    def _focus_row(self, row: _Row) -> None:
+        w = row.editor.inputs[0]
+        w.setFocus(Qt.FocusReason.TabFocusReason)
+        scroll = self.pages.widget(self.pages.indexOf(self._page_of(row)))
+        if isinstance(scroll, QScrollArea):
+            scroll.ensureWidgetVisible(row.editor)
+
+    def _move_on(self, w: QWidget) -> None:
+        """Enter: commit this answer and go to the next question shown; after the last
+        question of a section, to the first of the next; after the last section, to Finalise."""
+        row = self._row_of(w)
+        if row is None:
+            w.focusNextChild()
+            return
+        row.editor.commit()
+        page = self.pages.currentIndex()
+        rows = self._rows_on(page)
+        after = rows[rows.index(row) + 1:] if row in rows else []
+        if after:
+            self._focus_row(after[0])
+        elif page + 1 < self.pages.count():
+            self.go_section(page + 1)
+        else:
+            self.finalise_button.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _page_of(self, row: _Row) -> QWidget:
         w: QWidget | None = row.editor
@@ -477,8 +590,9 @@ class VisitForm(QWidget):
     def discard(self) -> None:
         if not self.hid:
             return
-        if QMessageBox.question(self, self.tr("Discard draft"), self.tr("Throw away this unfinished visit?")) != \
-                QMessageBox.StandardButton.Yes:
+        no = QMessageBox.StandardButton.No
+        if QMessageBox.question(self, self.tr("Discard draft"), self.tr("Throw away this unfinished visit?"),
+                                QMessageBox.StandardButton.Yes | no, no) != QMessageBox.StandardButton.Yes:
             return
         hid, vid = self.hid, self.visit_id
         if vid:
@@ -497,6 +611,35 @@ def _list_item(items: Any, i: int) -> dict[str, Any] | None:
     if isinstance(items, list) and i < len(items) and isinstance(items[i], dict):
         return items[i]
     return None
+
+
+def _age(member: dict[str, Any], today: date) -> int | None:
+    birth = member.get("birth_date")
+    try:
+        born = date.fromisoformat(str(birth)) if birth else None
+    except ValueError:
+        return None
+    return age_on(born, today) if born else None
+
+
+def _without(answers: dict[str, Any], paths: set[str]) -> dict[str, Any]:
+    """A copy of ``answers`` without the values at ``paths`` (``section.field``,
+    ``members.<id>.field``, ``list.<i>.field``)."""
+    out = copy.deepcopy(answers)
+    for path in paths:
+        *parents, leaf = path.split(".")
+        node: Any = out
+        for part in parents:
+            if isinstance(node, dict):
+                node = node.get(part)
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                node = None
+                break
+        if isinstance(node, dict):
+            node.pop(leaf, None)
+    return out
 
 
 def _drop_empty(answers: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fieldapp import rules
-from fieldapp.oplog import outbox_size
+from fieldapp.oplog import outbox_size, trust_counts
 from fieldapp.services.common import LATEST_VISITS, loads_json
 from fieldapp.services.conflicts import ConflictServices
 
@@ -27,6 +27,7 @@ class StatusServices(ConflictServices):
             "schema_version": s.schema_version(),
             "households": s.db["household"].count_where("status = 'active'"),
             "conflicts": len(self.conflicts()),
+            **trust_counts(s),
         }
 
     def summary(self) -> dict[str, Any]:

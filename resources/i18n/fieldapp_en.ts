@@ -555,6 +555,38 @@ Please copy the details and send them to county IT support.</translation>
         <translation>Signed in as %1</translation>
     </message>
     <message>
+        <source>Not enrolled with the county: sync by USB or enroll</source>
+        <translation>Not enrolled with the county: sync by USB or enroll</translation>
+    </message>
+    <message>
+        <source>Last sync %1</source>
+        <translation>Last sync %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>%1 changes waiting</source>
+        <translation>%1 changes waiting</translation>
+    </message>
+    <message>
+        <source>automatic sync off</source>
+        <translation>automatic sync off</translation>
+    </message>
+    <message>
+        <source>syncing…</source>
+        <translation>syncing…</translation>
+    </message>
+    <message>
+        <source>county reachable</source>
+        <translation>county reachable</translation>
+    </message>
+    <message>
+        <source>county not reachable, next try in %1 min</source>
+        <translation>county not reachable, next try in %1 min</translation>
+    </message>
+    <message>
         <source>Visit in progress</source>
         <translation>Visit in progress</translation>
     </message>
@@ -776,6 +808,10 @@ Please copy the details and send them to county IT support.</translation>
         <source>Closing needs a note on how it was fixed, and a checker other than the person who reported it.</source>
         <translation>Closing needs a note on how it was fixed, and a checker other than the person who reported it.</translation>
     </message>
+    <message>
+        <source>Ctrl+Enter: save this step</source>
+        <translation>Ctrl+Enter: save this step</translation>
+    </message>
 </context>
 <context>
     <name>ProblemTableModel</name>
@@ -851,6 +887,10 @@ Please copy the details and send them to county IT support.</translation>
         <translation>Server address</translation>
     </message>
     <message>
+        <source>Sync automatically in the background when the county can be reached</source>
+        <translation>Sync automatically in the background when the county can be reached</translation>
+    </message>
+    <message>
         <source>Change passphrase</source>
         <translation>Change passphrase</translation>
     </message>
@@ -881,6 +921,140 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Passphrase changed. Use the new one from now on.</source>
         <translation>Passphrase changed. Use the new one from now on.</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Everywhere</source>
+        <translation>Everywhere</translation>
+    </message>
+    <message>
+        <source>Household page</source>
+        <translation>Household page</translation>
+    </message>
+    <message>
+        <source>Visit form</source>
+        <translation>Visit form</translation>
+    </message>
+    <message>
+        <source>Dialogs</source>
+        <translation>Dialogs</translation>
+    </message>
+    <message>
+        <source>This list of shortcuts</source>
+        <translation>This list of shortcuts</translation>
+    </message>
+    <message>
+        <source>Search households</source>
+        <translation>Search households</translation>
+    </message>
+    <message>
+        <source>Go to tab 1 to 7 (households … settings)</source>
+        <translation>Go to tab 1 to 7 (households … settings)</translation>
+    </message>
+    <message>
+        <source>Next / previous tab</source>
+        <translation>Next / previous tab</translation>
+    </message>
+    <message>
+        <source>Next / previous control; Tab also leaves a table</source>
+        <translation>Next / previous control; Tab also leaves a table</translation>
+    </message>
+    <message>
+        <source>Lock now</source>
+        <translation>Lock now</translation>
+    </message>
+    <message>
+        <source>Scan card with camera</source>
+        <translation>Scan card with camera</translation>
+    </message>
+    <message>
+        <source>Household list</source>
+        <translation>Household list</translation>
+    </message>
+    <message>
+        <source>Open the best match, or the selected household</source>
+        <translation>Open the best match, or the selected household</translation>
+    </message>
+    <message>
+        <source>New visit (or back to the open one)</source>
+        <translation>New visit (or back to the open one)</translation>
+    </message>
+    <message>
+        <source>Edit household</source>
+        <translation>Edit household</translation>
+    </message>
+    <message>
+        <source>Members / visits / problems / measures</source>
+        <translation>Members / visits / problems / measures</translation>
+    </message>
+    <message>
+        <source>Problem: start rectifying</source>
+        <translation>Problem: start rectifying</translation>
+    </message>
+    <message>
+        <source>Problem: ask for check</source>
+        <translation>Problem: ask for check</translation>
+    </message>
+    <message>
+        <source>Problem: checked, close</source>
+        <translation>Problem: checked, close</translation>
+    </message>
+    <message>
+        <source>Problem: send back</source>
+        <translation>Problem: send back</translation>
+    </message>
+    <message>
+        <source>Next question; after the last one, next section</source>
+        <translation>Next question; after the last one, next section</translation>
+    </message>
+    <message>
+        <source>New line in a text field</source>
+        <translation>New line in a text field</translation>
+    </message>
+    <message>
+        <source>Next / previous section</source>
+        <translation>Next / previous section</translation>
+    </message>
+    <message>
+        <source>Finalise the visit</source>
+        <translation>Finalise the visit</translation>
+    </message>
+    <message>
+        <source>Discard the draft (asks first; the answer defaults to No)</source>
+        <translation>Discard the draft (asks first; the answer defaults to No)</translation>
+    </message>
+    <message>
+        <source>Choose in a list / tick a box</source>
+        <translation>Choose in a list / tick a box</translation>
+    </message>
+    <message>
+        <source>Save the problem step</source>
+        <translation>Save the problem step</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Where</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
     </message>
 </context>
 <context>

@@ -555,6 +555,38 @@ Please copy the details and send them to county IT support.</source>
         <translation>当前用户：%1</translation>
     </message>
     <message>
+        <source>Not enrolled with the county: sync by USB or enroll</source>
+        <translation>本机尚未在县里登记：请用U盘同步或先登记</translation>
+    </message>
+    <message>
+        <source>Last sync %1</source>
+        <translation>上次同步 %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>%1 changes waiting</source>
+        <translation>%1 条修改待发送</translation>
+    </message>
+    <message>
+        <source>automatic sync off</source>
+        <translation>自动同步已关闭</translation>
+    </message>
+    <message>
+        <source>syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>county reachable</source>
+        <translation>县服务器可连接</translation>
+    </message>
+    <message>
+        <source>county not reachable, next try in %1 min</source>
+        <translation>县服务器连不上，%1 分钟后再试</translation>
+    </message>
+    <message>
         <source>Visit in progress</source>
         <translation>走访进行中</translation>
     </message>
@@ -776,6 +808,10 @@ Please copy the details and send them to county IT support.</source>
         <source>Closing needs a note on how it was fixed, and a checker other than the person who reported it.</source>
         <translation>销号需要填写整改和验收情况，并由问题登记人以外的人员验收。</translation>
     </message>
+    <message>
+        <source>Ctrl+Enter: save this step</source>
+        <translation>Ctrl+Enter：保存这一步</translation>
+    </message>
 </context>
 <context>
     <name>ProblemTableModel</name>
@@ -851,6 +887,10 @@ Please copy the details and send them to county IT support.</source>
         <translation>服务器地址</translation>
     </message>
     <message>
+        <source>Sync automatically in the background when the county can be reached</source>
+        <translation>能连上县服务器时在后台自动同步</translation>
+    </message>
+    <message>
         <source>Change passphrase</source>
         <translation>修改口令</translation>
     </message>
@@ -881,6 +921,140 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Passphrase changed. Use the new one from now on.</source>
         <translation>口令已修改，今后请使用新口令。</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Everywhere</source>
+        <translation>任何地方</translation>
+    </message>
+    <message>
+        <source>Household page</source>
+        <translation>户详情页</translation>
+    </message>
+    <message>
+        <source>Visit form</source>
+        <translation>走访表</translation>
+    </message>
+    <message>
+        <source>Dialogs</source>
+        <translation>对话框</translation>
+    </message>
+    <message>
+        <source>This list of shortcuts</source>
+        <translation>显示本快捷键列表</translation>
+    </message>
+    <message>
+        <source>Search households</source>
+        <translation>搜索农户</translation>
+    </message>
+    <message>
+        <source>Go to tab 1 to 7 (households … settings)</source>
+        <translation>转到第1至第7个标签页（户列表……设置）</translation>
+    </message>
+    <message>
+        <source>Next / previous tab</source>
+        <translation>下一个／上一个标签页</translation>
+    </message>
+    <message>
+        <source>Next / previous control; Tab also leaves a table</source>
+        <translation>下一个／上一个控件；在表格中按Tab也会离开表格</translation>
+    </message>
+    <message>
+        <source>Lock now</source>
+        <translation>立即锁定</translation>
+    </message>
+    <message>
+        <source>Scan card with camera</source>
+        <translation>用摄像头扫描明白卡</translation>
+    </message>
+    <message>
+        <source>Household list</source>
+        <translation>户列表</translation>
+    </message>
+    <message>
+        <source>Open the best match, or the selected household</source>
+        <translation>打开最匹配的一户，或选中的一户</translation>
+    </message>
+    <message>
+        <source>New visit (or back to the open one)</source>
+        <translation>新建走访（或回到未完成的走访）</translation>
+    </message>
+    <message>
+        <source>Edit household</source>
+        <translation>修改户信息</translation>
+    </message>
+    <message>
+        <source>Members / visits / problems / measures</source>
+        <translation>家庭成员／走访记录／问题台账／帮扶措施</translation>
+    </message>
+    <message>
+        <source>Problem: start rectifying</source>
+        <translation>问题：开始整改</translation>
+    </message>
+    <message>
+        <source>Problem: ask for check</source>
+        <translation>问题：申请核查</translation>
+    </message>
+    <message>
+        <source>Problem: checked, close</source>
+        <translation>问题：核查通过，销号</translation>
+    </message>
+    <message>
+        <source>Problem: send back</source>
+        <translation>问题：退回整改</translation>
+    </message>
+    <message>
+        <source>Next question; after the last one, next section</source>
+        <translation>下一题；最后一题之后进入下一部分</translation>
+    </message>
+    <message>
+        <source>New line in a text field</source>
+        <translation>在文字栏中换行</translation>
+    </message>
+    <message>
+        <source>Next / previous section</source>
+        <translation>下一部分／上一部分</translation>
+    </message>
+    <message>
+        <source>Finalise the visit</source>
+        <translation>走访定稿</translation>
+    </message>
+    <message>
+        <source>Discard the draft (asks first; the answer defaults to No)</source>
+        <translation>放弃草稿（先询问，默认回答为“否”）</translation>
+    </message>
+    <message>
+        <source>Choose in a list / tick a box</source>
+        <translation>在列表中选择／勾选</translation>
+    </message>
+    <message>
+        <source>Save the problem step</source>
+        <translation>保存问题整改步骤</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>作用</translation>
     </message>
 </context>
 <context>

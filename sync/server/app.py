@@ -20,6 +20,7 @@ from sync.server.county import County, Refused
 MAX_PUSH_BYTES = 32 * 1024 * 1024
 MAX_BUNDLE_BYTES = 512 * 1024 * 1024
 MAX_OPS = 50_000
+MAX_SEQS = 200_000
 Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -79,6 +80,8 @@ class PushResponse(BaseModel):
     stored: int
     duplicates: int
     quarantined: int = 0
+    held: int = 0
+    code: str = ""
     reason: str = ""
     reason_zh: str = ""
 
@@ -88,6 +91,13 @@ class PullResponse(BaseModel):
     cursor: int
     more: bool
     acked_seq: int
+    held: int = 0
+
+
+class SeqsResponse(BaseModel):
+    acked_seq: int
+    top_seq: int
+    ops: list[tuple[int, str]]
 
 
 class BundleResult(BaseModel):
@@ -96,6 +106,7 @@ class BundleResult(BaseModel):
     ops: int
     stored: int
     acked_seq: int
+    held: int = 0
     reason: str = ""
     reason_zh: str = ""
 
@@ -137,8 +148,9 @@ def create_app(county: County) -> FastAPI:
 
     async def authenticate(request: Request, device: str, ts: str, nonce: str, sig: str) -> Any:
         body = await request.body()
-        return await run_in_threadpool(county.authenticate, device, ts, nonce, sig, request.method,
-                                       request.url.path, body)
+        # The signature covers the query too (a pull's cursor, a seqs range): nobody can change it.
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return await run_in_threadpool(county.authenticate, device, ts, nonce, sig, request.method, path, body)
 
     @app.get("/api/v1/info", response_model=CountyInfo)
     def info() -> dict[str, Any]:
@@ -175,10 +187,29 @@ def create_app(county: County) -> FastAPI:
         x_fieldapp_signature: Annotated[str, Header(max_length=200)],
         cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+        mine_after: Annotated[int | None, Query(ge=0, le=2**53)] = None,
     ) -> Any:
-        """Ops of the device's villages after ``cursor`` (other devices' ops only)."""
+        """Ops of the device's villages after ``cursor``: other devices' ops, and its own above
+        ``mine_after`` (what a laptop restored from a backup lacks of its own)."""
         await authenticate(request, x_fieldapp_device, x_fieldapp_time, x_fieldapp_nonce, x_fieldapp_signature)
-        return await run_in_threadpool(county.pull, x_fieldapp_device, cursor, limit)
+        return await run_in_threadpool(county.pull, x_fieldapp_device, cursor, limit, mine_after)
+
+    @app.get("/api/v1/seqs", response_model=SeqsResponse, responses=ERRORS)
+    async def seqs(
+        request: Request,
+        x_fieldapp_device: Annotated[str, Header(max_length=64)],
+        x_fieldapp_time: Annotated[str, Header(max_length=20)],
+        x_fieldapp_nonce: Annotated[str, Header(max_length=64)],
+        x_fieldapp_signature: Annotated[str, Header(max_length=200)],
+        after: Annotated[int, Query(ge=0, le=2**53)] = 0,
+        upto: Annotated[int, Query(ge=0, le=2**53)] = 0,
+    ) -> Any:
+        """The device's sequence numbers in (after, upto] the county received, with their op ids."""
+        if upto - after > MAX_SEQS:
+            return _problem(422, "too_many", f"ask for at most {MAX_SEQS} sequence numbers at once",
+                            f"一次最多查询 {MAX_SEQS} 个序号")
+        await authenticate(request, x_fieldapp_device, x_fieldapp_time, x_fieldapp_nonce, x_fieldapp_signature)
+        return await run_in_threadpool(county.seqs, x_fieldapp_device, after, upto)
 
     @app.post(
         "/api/v1/bundles",

@@ -27,7 +27,8 @@ from fieldapp.store import utc_now
 from sync import bundle as bf
 from sync.protocol import request_message
 from sync.server import schema as t
-from sync.server.ingest import OpRefused, advance_high_water, check_ops, days_ahead, ingest
+from sync.server.ingest import IngestResult, advance_high_water, days_ahead, ingest
+from sync.server.screen import held_count, held_seqs, hold, retry_unknown, screen
 from sync.server.state import refresh_for_ops
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -308,30 +309,52 @@ class County:
 
     # ----- ingest -------------------------------------------------------------------------
     def push(self, device_id: str, ops: list[Op], now_ms: int | None = None) -> dict[str, Any]:
-        """Store a device's ops; returns the acked (highest contiguous) seq."""
+        """Store a device's ops; returns the acked (highest contiguous) seq and what was held."""
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-        try:
-            check_ops(ops, county=self.county, device_id=device_id)
-        except OpRefused as exc:
-            raise Refused(exc.code, exc.en, exc.zh) from None
-        ahead = days_ahead(ops, now_ms)
         with self._write() as conn:
             dev = self.device(conn, device_id)
-            if ahead:
-                self._quarantine(conn, "ops", device_id, "clock_ahead", f"{len(ops)} ops, {ahead} day(s) ahead",
+            taken = self._take(conn, dev, ops, now_ms)
+            if isinstance(taken, int):
+                self._quarantine(conn, "ops", device_id, "clock_ahead", f"{len(ops)} ops, {taken} day(s) ahead",
                                  bf.compress(bf.encode_ops(ops)))
-                why = bf.refuse("clock_ahead", days=ahead)
+                why = bf.refuse("clock_ahead", days=taken)
                 return {"acked_seq": dev.hw_seq, "stored": 0, "duplicates": 0, "quarantined": len(ops),
-                        "reason": why.en, "reason_zh": why.zh}
-            res = ingest(conn, ops)
-            refresh_for_ops(conn, ops, res.facts)
-            for op_id in res.alarms:
-                self._quarantine(conn, "alarm", device_id, "integrity_alarm", f"op {op_id} arrived with different content")
-            hw = advance_high_water(conn, device_id, dev.hw_seq)
-            if hw != dev.hw_seq:
-                conn.execute(t.devices.update().where(t.devices.c.device_id == device_id).values(hw_seq=hw))
-        return {"acked_seq": hw, "stored": res.stored, "duplicates": res.duplicates, "quarantined": 0,
-                "alarms": len(res.alarms)}
+                        "held": held_count(conn, device_id), "code": why.code, "reason": why.en, "reason_zh": why.zh}
+            res, held, hw = taken
+            total_held = held_count(conn, device_id)
+        return {"acked_seq": hw, "stored": res.stored, "duplicates": res.duplicates, "quarantined": held,
+                "held": total_held, "alarms": len(res.alarms)}
+
+    def _take(self, conn: Connection, dev: Any, ops: list[Op], now_ms: int) -> int | tuple[IngestResult, int, int]:
+        """Screen, hold and ingest a device's ops (caller's transaction); acks what was received.
+
+        Returns:
+            days ahead (int) when an op is too far in the future (nothing written), else
+            (ingest result, ops held now, new acked seq).
+        """
+        device_id = dev.device_id
+        villages = json.loads(dev.villages)
+        s = screen(conn, ops, county=self.county, sender=device_id, villages=villages)
+        ahead = days_ahead(s.good, now_ms)
+        if ahead:
+            return ahead
+        held = hold(conn, device_id, s.held)
+        res = ingest(conn, s.good)
+        res.duplicates += s.resent
+        refresh_for_ops(conn, s.good, res.facts)
+        if s.good:
+            later = retry_unknown(conn, device_id, county=self.county, villages=villages).good
+            if later:
+                more = ingest(conn, later)
+                refresh_for_ops(conn, later, more.facts)
+                res.stored += more.stored
+                res.alarms += more.alarms
+        for op_id in res.alarms:
+            self._quarantine(conn, "alarm", device_id, "integrity_alarm", f"op {op_id} arrived with different content")
+        hw = advance_high_water(conn, device_id, dev.hw_seq, held_seqs(conn, device_id, dev.hw_seq))
+        if hw != dev.hw_seq:
+            conn.execute(t.devices.update().where(t.devices.c.device_id == device_id).values(hw_seq=hw))
+        return res, held, hw
 
     def _quarantine(self, conn: Connection, kind: str, device_id: str | None, reason: str, detail: str,
                     data: bytes | None = None) -> None:
@@ -342,7 +365,8 @@ class County:
         """Verify and import an uplink bundle all-or-nothing; a replay is a clear no-op.
 
         Returns:
-            {status: imported|already_imported|quarantined, device_id, ops, stored, acked_seq, reason, reason_zh}.
+            {status: imported|already_imported|quarantined, device_id, ops, stored, held, acked_seq, reason,
+            reason_zh}.
         Raises:
             BundleRefused: truncated, damaged, wrong county, unknown or revoked device...
         """
@@ -358,37 +382,96 @@ class County:
             if done is not None or (opened.ops and m["seq_to"] <= dev.hw_seq):
                 why = bf.refuse("already_imported")
                 return {**base, "status": "already_imported", "stored": 0, "acked_seq": dev.hw_seq,
-                        "reason": why.en, "reason_zh": why.zh}
-            ahead = days_ahead(opened.ops, now_ms)
-            if ahead:
+                        "held": held_count(conn, device_id), "reason": why.en, "reason_zh": why.zh}
+            taken = self._take(conn, dev, opened.ops, now_ms)
+            if isinstance(taken, int):
                 self._quarantine(conn, "bundle", device_id, "clock_ahead", f"bundle {opened.sha256}", data)
-                why = bf.refuse("clock_ahead", days=ahead)
+                why = bf.refuse("clock_ahead", days=taken)
                 return {**base, "status": "quarantined", "stored": 0, "acked_seq": dev.hw_seq,
-                        "reason": why.en, "reason_zh": why.zh}
-            try:
-                check_ops(opened.ops, county=self.county, device_id=device_id)
-            except OpRefused:
-                raise bf.refuse("damaged") from None
-            res = ingest(conn, opened.ops)
-            refresh_for_ops(conn, opened.ops, res.facts)
-            for op_id in res.alarms:
-                self._quarantine(conn, "alarm", device_id, "integrity_alarm", f"op {op_id} arrived with different content")
-            hw = advance_high_water(conn, device_id, dev.hw_seq)
+                        "held": held_count(conn, device_id), "reason": why.en, "reason_zh": why.zh}
+            res, _held, hw = taken
             cursor = max(int(dev.confirmed_cursor), int(m.get("downlink_cursor", 0) or 0))
             conn.execute(t.devices.update().where(t.devices.c.device_id == device_id)
-                         .values(hw_seq=hw, confirmed_cursor=cursor, last_seen=utc_now()))
+                         .values(confirmed_cursor=cursor, last_seen=utc_now()))
             conn.execute(t.bundles.insert().values(sha256=opened.sha256, device_id=device_id, seq_from=m["seq_from"],
                                                    seq_to=m["seq_to"], ops=len(opened.ops), imported_at=utc_now()))
-        return {**base, "status": "imported", "stored": res.stored, "acked_seq": hw, "reason": "", "reason_zh": ""}
+            total_held = held_count(conn, device_id)
+        return {**base, "status": "imported", "stored": res.stored, "acked_seq": hw, "held": total_held,
+                "reason": "", "reason_zh": ""}
+
+    # ----- county decisions and held ops ----------------------------------------------------
+    def move_household(self, household_id: str, village: str, actor: str) -> dict[str, Any]:
+        """The county moves a household to another village of the county (the only way a
+        household crosses villages); its history then follows it to that village's laptops."""
+        from fieldapp.opschema import UUID_RE, VILLAGE_RE
+        from sync.server.roster import CountyWriter
+
+        if not UUID_RE.match(household_id):
+            raise InputRefused(f"'{household_id[:40]}' is not a household id", "户编号格式错误")
+        if not (VILLAGE_RE.match(village) and village.startswith(self.county)):
+            raise InputRefused(f"'{village[:20]}' is not a 12-digit village code of county {self.county}",
+                               f"“{village[:20]}”不是本县（{self.county}）的12位村代码")
+        lv = t.live_values.c
+        with self._write() as conn:
+            row = conn.execute(sa.select(t.households.c.village_code)
+                               .where(t.households.c.household_id == household_id)).first()
+            if row is None:
+                raise InputRefused(f"no household {household_id}", f"没有户 {household_id}")
+            live = [r[0] for r in conn.execute(sa.select(lv.op_id).where(
+                lv.entity == "household", lv.entity_id == household_id, lv.field == "village_code"))]
+            w = CountyWriter(conn, self.county, actor)
+            w.op("household", household_id, "village_code", village, live)
+            res = ingest(conn, w.ops)
+            refresh_for_ops(conn, w.ops, res.facts)
+        return {"household_id": household_id, "from": row[0], "to": village}
+
+    def held_ops(self, status: str = "held") -> list[dict[str, Any]]:
+        from sync.server.screen import list_held
+
+        with self.engine.connect() as conn:
+            return list_held(conn, status)
+
+    def decide_held(self, held_id: int, release: bool, actor: str) -> dict[str, Any]:
+        """Release (store as the county's decision) or reject a held op.
+
+        Raises:
+            InputRefused: no such op waiting, or an op that cannot be released (malformed,
+                sequence reuse: storing those would harm every laptop), or it no longer passes.
+        """
+        from sync.server.screen import RELEASABLE, decide, take_held
+
+        with self._write() as conn:
+            row = take_held(conn, held_id)
+            if row is None:
+                raise InputRefused(f"no held change {held_id} waits for a decision", f"没有待处理的暂扣修改 {held_id}")
+            if not release:
+                decide(conn, held_id, "rejected", actor)
+                return {"id": held_id, "status": "rejected"}
+            if row.reason not in RELEASABLE:
+                raise InputRefused(f"a change held for '{row.reason}' cannot be released, only rejected",
+                                   f"因“{row.reason}”暂扣的修改不能放行，只能驳回")
+            op = Op.from_json(json.loads(row.op))
+            s = screen(conn, [op], county=self.county, sender=row.sender, villages=None, retry=True)
+            if not s.good:
+                raise InputRefused("the change no longer fits the county's records", "该修改已与县里的记录不符")
+            res = ingest(conn, s.good)
+            refresh_for_ops(conn, s.good, res.facts)
+            decide(conn, held_id, "released", actor)
+        return {"id": held_id, "status": "released", "stored": res.stored}
 
     # ----- pull and downlink ------------------------------------------------------------
     def ops_for(self, conn: Connection, device_id: str, villages: list[str], cursor: int,
-                limit: int) -> tuple[list[Op], int, bool]:
+                limit: int, mine_after: int | None = None) -> tuple[list[Op], int, bool]:
+        """Ops of ``villages`` after ``cursor``: other devices' ops, and the device's own ops above
+        ``mine_after`` (those it lacks, e.g. after a restore from an old backup)."""
         o, h = t.ops, t.households
+        whose = o.c.device_id != device_id
+        if mine_after is not None:
+            whose = whose | (o.c.device_seq > mine_after)
         q = (sa.select(o.c.seq, o.c.op_id, o.c.device_id, o.c.device_seq, o.c.hlc, o.c.county, o.c.entity,
                        o.c.entity_id, o.c.field, o.c.value, o.c.supersedes, o.c.schema_version, o.c.author)
              .select_from(o.join(h, o.c.household_id == h.c.household_id))
-             .where(o.c.seq > cursor, h.c.village_code.in_(villages), o.c.device_id != device_id)
+             .where(o.c.seq > cursor, h.c.village_code.in_(villages), whose)
              .order_by(o.c.seq).limit(limit + 1))
         rows = conn.execute(q).all()
         more = len(rows) > limit
@@ -413,11 +496,32 @@ class County:
             new_cursor = max(cursor, int(top or 0)) if not more else cursor
         return out, new_cursor, more
 
-    def pull(self, device_id: str, cursor: int, limit: int = 1000) -> dict[str, Any]:
+    def pull(self, device_id: str, cursor: int, limit: int = 1000, mine_after: int | None = None) -> dict[str, Any]:
         with self.engine.connect() as conn:
             dev = self.device(conn, device_id)
-            ops, new_cursor, more = self.ops_for(conn, device_id, json.loads(dev.villages), cursor, limit)
-        return {"ops": [op.to_json() for op in ops], "cursor": new_cursor, "more": more, "acked_seq": dev.hw_seq}
+            ops, new_cursor, more = self.ops_for(conn, device_id, json.loads(dev.villages), cursor, limit,
+                                                 mine_after)
+            held = held_count(conn, device_id)
+        return {"ops": [op.to_json() for op in ops], "cursor": new_cursor, "more": more, "acked_seq": dev.hw_seq,
+                "held": held}
+
+    def seqs(self, device_id: str, after: int, upto: int) -> dict[str, Any]:
+        """What the county received from a device with sequence numbers in (after, upto]:
+        [seq, op id] pairs (stored or held), its acked seq and the highest seq it received.
+        A laptop restored from an old backup learns from this which of its numbers are taken."""
+        o, h = t.ops.c, t.held_ops.c
+        with self.engine.connect() as conn:
+            dev = self.device(conn, device_id)
+            pairs = {int(s): i for s, i in conn.execute(sa.select(o.device_seq, o.op_id).where(
+                o.device_id == device_id, o.device_seq > after, o.device_seq <= upto))}
+            for s, i in conn.execute(sa.select(h.device_seq, h.op_id).where(
+                    h.sender == device_id, h.device_id == device_id, h.device_seq > after, h.device_seq <= upto)):
+                pairs.setdefault(int(s), i or "")
+            top = max(int(conn.execute(sa.select(sa.func.max(o.device_seq)).where(o.device_id == device_id))
+                          .scalar() or 0),
+                      int(conn.execute(sa.select(sa.func.max(h.device_seq)).where(
+                          h.sender == device_id, h.device_id == device_id)).scalar() or 0))
+        return {"acked_seq": int(dev.hw_seq), "top_seq": top, "ops": sorted([s, i] for s, i in pairs.items())}
 
     def downlink(self, device_id: str, limit: int = 200_000) -> bytes:
         """The device's latest downlink bundle: its ack and the ops of its villages it lacks."""
@@ -428,10 +532,11 @@ class County:
             if dev.status != "active":
                 raise Refused("revoked_device", "this laptop's access was revoked", "该笔记本已被停用", 403)
             ops, cursor, _more = self.ops_for(conn, device_id, json.loads(dev.villages), int(dev.confirmed_cursor), limit)
+            held = held_count(conn, device_id)
         written = bf.seal_bundle(
             kind="downlink", county=self.county, sender=self.keys.sender, sign_key=self.keys.sign,
             recipient_public=bytes.fromhex(dev.box_public), ops=ops,
-            extra={"device_id": device_id, "ack_seq": int(dev.hw_seq), "cursor": cursor})
+            extra={"device_id": device_id, "ack_seq": int(dev.hw_seq), "cursor": cursor, "held": held})
         return written.data
 
     def public_devices(self) -> list[dict[str, Any]]:
@@ -455,7 +560,8 @@ class County:
                 "ops": count(sa.select(sa.func.count()).select_from(t.ops)),
                 "devices": count(sa.select(sa.func.count()).select_from(t.devices)),
                 "conflicts": count(sa.select(sa.func.count()).select_from(conflicts.subquery())),
-                "quarantined": count(sa.select(sa.func.count()).select_from(t.quarantine)),
+                "quarantined": count(sa.select(sa.func.count()).select_from(t.quarantine))
+                + count(sa.select(sa.func.count()).select_from(t.held_ops).where(t.held_ops.c.status == "held")),
             }
 
     def state(self) -> dict[str, Any]:

@@ -155,3 +155,29 @@ projection_meta = sa.Table(
     sa.Column("key", sa.String(32), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+
+# Migration 0011: the county's administrative divisions (county, townships, villages: code -> name),
+# roster uploads waiting for confirmation (kept in the database, not in a process) and the header
+# mapping a clerk corrected, remembered for the next import.
+divisions = sa.Table(
+    "divisions", metadata,
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+)
+
+roster_uploads = sa.Table(
+    "roster_uploads", metadata,
+    sa.Column("token", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("expires_at", sa.BigInteger, nullable=False),
+    sa.Column("mapping", sa.Text, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+roster_headers = sa.Table(
+    "roster_headers", metadata,
+    sa.Column("header", sa.String(200), primary_key=True),
+    sa.Column("field", sa.String(32), nullable=False),
+)

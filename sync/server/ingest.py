@@ -20,13 +20,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldapp.hlc import MAX_FUTURE_MS, decode
-from fieldapp.merge import FACT_FIELD, LiveValue, Op, apply_to_register, check_fact, winner
+from fieldapp.merge import LiveValue, Op, apply_to_register, check_fact, winner
 from fieldapp.store import utc_now
 from sync.server import schema as t
 
 IN_CHUNK = 500
 PG_IN_CHUNK = 5000
-ENTITIES = {"household", "member", "visit", "problem", "measure", "attachment"}
+ENTITIES = {"household", "member", "visit", "problem", "measure", "attachment", "monitor_step"}
 REGISTER_ENTITIES = {"household", "member", "problem", "measure"}
 OP_COLUMNS = ("op_id", "device_id", "device_seq", "hlc", "county", "entity", "entity_id", "field", "value",
               "supersedes", "schema_version", "author", "digest", "household_id", "received_at")
@@ -160,14 +160,6 @@ def _copy_rows(conn: Connection, table: sa.Table, cols: Sequence[str], rows: Seq
 
 
 # ----- checks -----------------------------------------------------------------------------
-class OpRefused(ValueError):  # noqa: N818
-    """A batch holds an op this server must not take (wrong county, malformed)."""
-
-    def __init__(self, code: str, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.code, self.en, self.zh = code, en, zh
-
-
 @dataclass
 class IngestResult:
     stored: int = 0
@@ -178,26 +170,6 @@ class IngestResult:
     # (entity, entity id) -> (fact value, device id) of the facts this call stored: the projection
     # takes them from here instead of reading and decoding them again (see state.refresh_for_ops).
     facts: dict[tuple[str, str], tuple[dict[str, Any], str]] = field(default_factory=dict, repr=False)
-
-
-def check_ops(ops: list[Op], *, county: str, device_id: str | None) -> None:
-    """Refuse a batch with an op that is malformed, from another county or another device."""
-    for op in ops:
-        if op.county != county:
-            raise OpRefused("wrong_county", f"an op is for county {op.county or '?'}, this server is county {county}",
-                            f"有数据属于县 {op.county or '?'}，本服务器是县 {county}")
-        if device_id is not None and op.device_id != device_id:
-            raise OpRefused("foreign_op", "a device may only send its own ops", "设备只能上传本机产生的数据")
-        if op.entity not in ENTITIES or not op.field or op.device_seq < 1:
-            raise OpRefused("bad_op", f"malformed op {op.op_id}", f"数据格式错误：{op.op_id}")
-        if op.field != FACT_FIELD and op.entity not in REGISTER_ENTITIES:
-            raise OpRefused("bad_op", f"{op.entity} has no mutable fields", f"{op.entity} 没有可修改的字段")
-        if op.is_fact and op.entity != "household" and not isinstance((op.value or {}).get("household_id"), str):
-            raise OpRefused("bad_op", f"op {op.op_id} names no household", f"数据 {op.op_id} 缺少所属户")
-        try:
-            decode(op.hlc)
-        except ValueError:
-            raise OpRefused("bad_op", f"op {op.op_id} has a malformed clock", f"数据 {op.op_id} 时钟格式错误") from None
 
 
 def days_ahead(ops: list[Op], now_ms: int) -> int:
@@ -336,12 +308,13 @@ def ingest(conn: Connection, ops: list[Op]) -> IngestResult:
     return res
 
 
-def advance_high_water(conn: Connection, device_id: str, current: int) -> int:
-    """The highest contiguous device_seq stored for a device, from ``current`` up."""
-    hw = current
-    q = (sa.select(t.ops.c.device_seq).where(t.ops.c.device_id == device_id, t.ops.c.device_seq > hw)
+def advance_high_water(conn: Connection, device_id: str, current: int, held: Iterable[int] = ()) -> int:
+    """The highest contiguous device_seq received from a device, from ``current`` up: stored ops,
+    and ``held`` (sequence numbers of its ops the county holds, which count as received)."""
+    q = (sa.select(t.ops.c.device_seq).where(t.ops.c.device_id == device_id, t.ops.c.device_seq > current)
          .order_by(t.ops.c.device_seq))
-    for (seq,) in conn.execute(q):
+    hw = current
+    for seq in sorted({*held, *(r[0] for r in conn.execute(q))}):
         if seq == hw + 1:
             hw = seq
         elif seq > hw + 1:

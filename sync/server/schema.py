@@ -53,7 +53,7 @@ ops = sa.Table(
     sa.Column("digest", sa.String(64), nullable=False),
     sa.Column("household_id", sa.String(36)),
     sa.Column("received_at", sa.String(32), nullable=False),
-    sa.Index("ops_device_seq", "device_id", "device_seq"),
+    sa.Index("ops_device_seq", "device_id", "device_seq", unique=True),
     sa.Index("ops_household", "household_id", "seq"),
     sa.Index("ops_entity", "entity_id"),
 )
@@ -100,6 +100,25 @@ quarantine = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
     sa.Column("received_at", sa.String(32), nullable=False),
     sa.Column("data", sa.LargeBinary),
+)
+
+held_ops = sa.Table(
+    "held_ops", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("sender", sa.String(64), nullable=False),
+    sa.Column("device_id", sa.String(64), nullable=False),
+    sa.Column("device_seq", sa.BigInteger, nullable=False),
+    sa.Column("op_id", sa.String(36)),
+    sa.Column("household_id", sa.String(36)),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("op", sa.Text, nullable=False),
+    sa.Column("received_at", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("decided_by", sa.String(64)),
+    sa.Column("decided_at", sa.String(32)),
+    sa.Index("held_ops_device_seq", "device_id", "device_seq"),
+    sa.Index("held_ops_status", "status", "id"),
 )
 
 nonces = sa.Table(

@@ -1,6 +1,11 @@
 """Daily phone spot checks (DOMAIN §10): a random sample, at the policy's
-``spot_check_rate`` (default 2%), of the visits made on a day, drawn once and
-kept, with the outcome of each call (confirmed / not reached / discrepancy).
+``spot_check_rate`` (default 2%), of the visits made on a day, with the outcome
+of each call (confirmed / not reached / discrepancy).
+
+The draw is per visit: a visit is in the sample when a keyed hash of its id
+(the key is a random secret of the county, so nobody can predict it) falls
+under the rate. Each visit is drawn whenever it reaches the server, so a visit
+synced late enters the sample like the others; a draw, once made, stays.
 
 A discrepancy opens a problem in the ledger (问题台账, source 抽查): a problem fact
 op of the county device ``county:<code>``, made like the roster's ops and like a
@@ -11,6 +16,8 @@ next pull. One problem per sampled visit, however often the outcome is recorded.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import secrets
 from datetime import date, timedelta
@@ -25,13 +32,14 @@ from fieldapp.merge import FACT_FIELD
 from fieldapp.store import utc_now
 from sync.server import dash_tables as d
 from sync.server.accounts import Account
-from sync.server.ingest import ingest
+from sync.server.ingest import ingest, upsert
 from sync.server.roster import CountyWriter
 from sync.server.state import refresh_for_ops
 
 OUTCOMES = ("confirmed", "not_reached", "discrepancy")
 # The ledger entry a discrepancy opens (DOMAIN §10: category 数据错误, source 抽查).
 PROBLEM_SOURCE, PROBLEM_CATEGORY, PROBLEM_INDICATOR = "spot_check", "data_error", "data_error"
+SECRET_KEY = "spot_check_key"
 
 
 def sample_size(visits: int, rate: float) -> int:
@@ -39,33 +47,60 @@ def sample_size(visits: int, rate: float) -> int:
     return min(visits, max(1, math.ceil(visits * rate))) if visits else 0
 
 
-def draw(conn: Connection, day: str, rate: float, username: str) -> int:
-    """Draw the day's sample if it was not drawn yet; returns its size.
+def _secret(conn: Connection) -> bytes:
+    """The county's draw key (made once, from the operating system's random source)."""
+    meta = d.projection_meta.c
+    row = conn.execute(sa.select(meta.value).where(meta.key == SECRET_KEY)).first()
+    if row is None:
+        upsert(conn, d.projection_meta, [{"key": SECRET_KEY, "value": secrets.token_hex(32)}], ["key"])
+        row = conn.execute(sa.select(meta.value).where(meta.key == SECRET_KEY)).first()
+        assert row is not None
+    return bytes.fromhex(row[0])
 
-    Uses the operating system's random source, so nobody can predict which
-    visits will be called.
+
+def score(secret: bytes, visit_id: str) -> float:
+    """A visit's draw number in [0, 1): the same for the same visit and key, unpredictable without the key."""
+    digest = hmac.new(secret, visit_id.encode("utf-8"), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def draw(conn: Connection, day: str, rate: float, username: str) -> int:
+    """Draw the day's visits that were not drawn yet; returns the size of the day's sample.
+
+    A visit is in the sample when its score is under ``rate``; a day with visits checks at least one
+    (the lowest score), as :func:`sample_size` promises.
     """
-    if conn.execute(sa.select(d.spot_check_days.c.day).where(d.spot_check_days.c.day == day)).first():
-        return int(conn.execute(sa.select(sa.func.count()).select_from(d.spot_checks)
-                                .where(d.spot_checks.c.day == day)).scalar() or 0)
-    v = d.visit_state.c
-    visits = list(conn.execute(sa.select(v.visit_id, v.household_id, v.village_code).where(v.visit_date == day)
-                               .order_by(v.visit_id)))
-    n = sample_size(len(visits), rate)
-    picked = secrets.SystemRandom().sample(visits, n) if n else []
-    conn.execute(d.spot_check_days.insert().values(day=day, drawn_at=utc_now(), drawn_by=username, visits=len(visits),
-                                                   rate=rate))
+    v, s = d.visit_state.c, d.spot_checks.c
+    visits = list(conn.execute(sa.select(v.visit_id, v.household_id, v.village_code).where(v.visit_date == day)))
+    drawn = {r[0] for r in conn.execute(sa.select(s.visit_id).where(s.day == day))}
+    secret = _secret(conn)
+    scores = {r.visit_id: score(secret, r.visit_id) for r in visits}
+    picked = [r for r in visits if r.visit_id not in drawn and scores[r.visit_id] < rate]
+    if visits and not drawn and not picked:
+        picked = [min(visits, key=lambda r: scores[r.visit_id])]
     if picked:
         conn.execute(d.spot_checks.insert(), [{"visit_id": r.visit_id, "day": day, "household_id": r.household_id,
                                                "village_code": r.village_code, "outcome": None, "note": ""}
                                               for r in picked])
-    return n
+    days = d.spot_check_days.c
+    if conn.execute(sa.select(days.day).where(days.day == day)).first() is None:
+        conn.execute(d.spot_check_days.insert().values(day=day, drawn_at=utc_now(), drawn_by=username,
+                                                       visits=len(visits), rate=rate))
+    else:
+        conn.execute(d.spot_check_days.update().where(days.day == day).values(visits=len(visits)))
+    return len(drawn) + len(picked)
 
 
-def day_info(conn: Connection, day: str) -> dict[str, Any] | None:
+def day_info(conn: Connection, day: str, account: Account) -> dict[str, Any] | None:
+    """The day's visits and sample within the account's villages (a township counts its own)."""
     row = conn.execute(sa.select(d.spot_check_days).where(d.spot_check_days.c.day == day)).first()
-    return None if row is None else {"day": row.day, "drawn_at": row.drawn_at, "drawn_by": row.drawn_by,
-                                     "visits": row.visits, "rate": row.rate}
+    if row is None:
+        return None
+    v = d.visit_state.c
+    visits = conn.execute(sa.select(sa.func.count()).select_from(d.visit_state)
+                          .where(v.visit_date == day, account.village_filter(v.village_code))).scalar()
+    return {"day": row.day, "drawn_at": row.drawn_at, "drawn_by": row.drawn_by, "visits": int(visits or 0),
+            "rate": row.rate}
 
 
 def checks(conn: Connection, account: Account, *, day: str | None = None, outcome: str | None = None) -> list[Any]:

@@ -31,8 +31,9 @@ from sync.server.ingest import (
     upsert,
     upsert_rows,
 )
+from sync.server.lifecycle import project_steps, rebuild_steps
 
-PROJECTION_VERSION = "1"
+PROJECTION_VERSION = "2"  # 2: monitoring lifecycle steps
 HOUSEHOLD_COLUMNS = {"village_code": "village_code", "group": "grp", "address": "address", "phone": "phone",
                      "household_type": "household_type", "monitoring_type": "monitoring_type", "status": "status",
                      "roster_no": "roster_no"}
@@ -142,6 +143,7 @@ def refresh_for_ops(conn: Connection, ops: list[Op], stored: Known | None = None
             households.add(i)
     refresh(conn, {i for e, i in targets if e == "member"}, {i for e, i in targets if e == "visit"},
             {i for e, i in targets if e == "problem"}, households, stored)
+    project_steps(conn, ops, stored)
 
 
 def refresh(conn: Connection, members: set[str], visits: set[str], problems: set[str], households: set[str],
@@ -262,7 +264,7 @@ def _refresh_households(conn: Connection, facts: Facts, live: dict[tuple[str, st
             names[code] = (code, name, _str(fact.get("township_name")))
     insert_rows(conn, d.villages, ("village_code", "name", "township_name"), list(names.values()), ignore=True)
     # A household that moved village takes its visits, problems and conflicts along.
-    for table in ("visit_state", "problem_state", "conflict_state"):
+    for table in ("visit_state", "problem_state", "conflict_state", "monitor_steps"):
         run_many(conn, f"UPDATE {table} SET village_code = ? WHERE household_id = ? AND village_code != ?", moves)
 
 
@@ -291,6 +293,7 @@ def rebuild(conn: Connection) -> int:
         if e in ids:
             ids[e].add(i)
     refresh(conn, ids["member"], ids["visit"], ids["problem"], ids["household"])
+    rebuild_steps(conn)
     upsert(conn, d.projection_meta, [{"key": "version", "value": PROJECTION_VERSION}], ["key"])
     return len(ids["household"])
 

@@ -39,10 +39,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "quarantine": ("隔离的数据包", "Quarantined bundles"), "kind": ("类型", "Kind"), "detail": ("详情", "Detail"),
     "received": ("接收时间", "Received"), "create": ("生成", "Create"), "code_made": ("一次性登记码", "One-time code"),
     "upload": ("上传并检查", "Upload and check"), "template": ("下载模板", "Download template"),
-    "file": ("Excel 文件 (.xlsx)", "Excel file (.xlsx)"), "row": ("行", "Row"), "column": ("列", "Column"),
+    "file": ("花名册文件（.xlsx、.xls 或 .csv）", "Roster file (.xlsx, .xls or .csv)"), "row": ("行", "Row"), "column": ("列", "Column"),
     "value": ("内容", "Value"), "problem": ("问题", "Problem"),
     "preview": ("导入预览", "Import preview"), "confirm_import": ("确认导入", "Import now"),
-    "row_errors": ("行有错误，请修改后重新上传；未写入任何数据。", "row(s) have errors; fix them and upload again. Nothing was written."),
+    "row_errors": ("行有错误，请修改后重新上传（可下载拒收行）；未写入任何数据。",
+                   "row(s) have errors; fix them and upload again (download the refused rows). Nothing was written."),
     "rows": ("行", "rows"), "plan_new_hh": ("新增户", "New households"), "plan_upd_hh": ("更新户", "Updated households"),
     "plan_new_m": ("新增人员", "New members"), "plan_upd_m": ("更新人员", "Updated members"),
     "imported": ("导入完成", "Imported"), "warnings": ("提示", "Warnings"),
@@ -82,6 +83,33 @@ TEXT: dict[str, tuple[str, str]] = {
     "problem_opened": ("已登记问题台账", "Problem opened in the ledger"), "source": ("来源", "Source"),
     "src_visit": ("走访", "Visit"), "src_spot_check": ("抽查", "Spot check"), "src_screening": ("排查", "Screening"),
     "src_lookback": ("回头看", "Look-back"), "src_alert": ("部门预警", "Department alert"), "src_12317": ("12317", "12317"),
+    "divisions": ("行政区划", "Divisions"),
+    "divisions_help": ("本县乡镇和村的代码与名称。花名册中的名称按此表对应代码；各页面的县、乡镇、村名称也取自此表。"
+                       "可上传含“代码”和“名称”两列的 Excel 或 CSV 文件，或逐条添加、改名。",
+                       "Codes and names of the county's townships and villages. Roster names are matched to codes "
+                       "through this list, and every page names places from it. Upload an Excel or CSV file with a "
+                       "code and a name column, or add or rename one entry."),
+    "division_upload": ("上传区划表", "Upload a division list"), "division_edit": ("添加或改名", "Add or rename"),
+    "saved_entries": ("已保存条目", "Entries saved"),
+    "roster_help": ("可直接上传全国防返贫监测信息系统导出的花名册：表头上方的标题行、合并单元格、乡（镇）和村的名称"
+                    "（按本县区划表对应代码）、系统代码值都能识别。必需：户编号、姓名、与户主关系、身份证号，以及村代码或村名。"
+                    "文件没有的列不会改动已有数据。",
+                    "Upload the household list as the national monitoring system exports it: title rows above the header, "
+                    "merged cells, township and village names (matched to codes through the county's division list) and "
+                    "the system's code values are understood. Needed: household no., name, relation to head, ID number, "
+                    "and the village code or name. Columns the file does not have leave existing data unchanged."),
+    "column_mapping": ("列对应关系", "Column mapping"),
+    "mapping_help": ("每个文件列对应到哪一项；改正后保存，下次导入会记住。",
+                     "Which field each column of the file fills; correct it and save, the next import remembers it."),
+    "file_column": ("文件中的列", "Column in the file"), "field": ("对应项", "Field"),
+    "ignore_column": ("（不导入）", "(not imported)"), "mapping_save": ("保存对应关系并重新检查", "Save mapping and check again"),
+    "sheet": ("工作表", "Sheet"), "header_row": ("表头在第几行：", "header on row"),
+    "sheet_skipped": ("没有花名册表头，已跳过", "no roster header, skipped"),
+    "missing_columns": ("缺少必需的列（请在上面的对应关系中指定）", "Required columns not found (set them in the mapping above)"),
+    "download_refusals": ("下载拒收行（Excel，含行号）", "Download the refused rows (Excel, with row numbers)"),
+    "changes_by_household": ("逐户变更", "Changes by household"), "roster_no": ("户编号", "Household no."),
+    "change": ("变更", "Change"), "new_household": ("新增户", "New household"), "new_member": ("新增成员", "New member"),
+    "upload_gone": ("该上传已过期或不存在，请重新上传", "This upload has expired or does not exist; upload the file again"),
 }
 
 

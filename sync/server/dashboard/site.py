@@ -11,6 +11,7 @@ import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from fastapi import Request
@@ -21,6 +22,7 @@ from starlette.datastructures import FormData
 from fieldapp.errors import FieldappError
 from fieldapp.policy import load_policy
 from sync.server import dash_tables as d
+from sync.server import divisions, localtime
 from sync.server import schema as t
 from sync.server.accounts import (
     MIN_PASSWORD,
@@ -33,6 +35,7 @@ from sync.server.accounts import (
 from sync.server.dashboard import charts, queries
 from sync.server.dashboard.i18n import code_label, tr
 from sync.server.dashboard.queries import Scope
+from sync.server.roster import value_text
 from sync.server.state import ensure_built
 
 SESSION_COOKIE, LOGIN_COOKIE, LANG_COOKIE = "fa_session", "fa_login", "fa_lang"
@@ -59,12 +62,16 @@ class Dashboard:
         self.policy = load_policy(county.county[:2])
         self.env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
                                autoescape=select_autoescape(["html"]))
-        self.env.globals.update(code_label=code_label, indicators=d.INDICATORS, pct=_pct)
+        self.env.globals.update(code_label=code_label, indicators=d.INDICATORS, pct=_pct, value_text=value_text)
+        self.zone = localtime.zone_of(getattr(county, "data", None))
+        self.env.filters["seg"] = url_part
+        self.env.filters["local"] = lambda v, seconds=False: localtime.local_text(v, self.zone, seconds)
         # roster uploads waiting for the clerk's confirmation: token -> (expires, username, file)
         self.pending_rosters: dict[str, tuple[float, str, bytes]] = {}
         self.lock = threading.Lock()
         with county._write() as conn:
             ensure_built(conn)
+            divisions.ensure_loaded(conn, county.county)
 
     # ----- plumbing ----------------------------------------------------------------
     def lang(self, request: Request) -> str:
@@ -183,6 +190,11 @@ class Dashboard:
         return self.render(request, "devices.html", account, csrf, devices=devices, quarantined=quarantined,
                            villages=villages, names=names, code=extra.get("code"), qr=extra.get("qr"),
                            code_villages=extra.get("code_villages"), error=extra.get("error"))
+
+
+def url_part(value: object) -> str:
+    """A value quoted for one URL path segment or query value (``/``, ``?``, ``&``, ``#`` included)."""
+    return quote(str(value), safe="")
 
 
 def day_or_today(text: str) -> str:

@@ -7,6 +7,8 @@ import time
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from fieldapp.store import utc_now
+from sync.server import localtime
 from sync.server.dashboard import queries
 from sync.server.dashboard.deps import Current, Dash, VillageScope
 from sync.server.dashboard.i18n import tr
@@ -28,7 +30,8 @@ def exports_page(request: Request, current: Current, dash: Dash) -> Response:
 def export_xlsx(current: Current, dash: Dash, village: str = "") -> Response:
     if village:
         dash.scope_for(current.account, village)
-    data = export_workbook(dash.engine, current.account, county=dash.county.county, village=village or None)
+    data = export_workbook(dash.engine, current.account, county=dash.county.county, village=village or None,
+                           zone=dash.zone)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     return Response(data, media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename=fieldapp-{village or dash.county.county}-{stamp}.xlsx"})
@@ -40,7 +43,7 @@ def village_pdf(request: Request, current: Current, scope: VillageScope, dash: D
     ctx = dash.area_context(current.account, scope, "code", False)
     html = dash.env.get_template("summary.html").render(
         t=lambda k: tr(k, lang), lang=lang, county=dash.county.county, account=current.account,
-        made_at=time.strftime("%Y-%m-%d %H:%M"), bars=dash.bars(ctx, lang), month_chart=dash.month_chart(ctx, lang),
+        made_at=localtime.local_text(utc_now(), dash.zone), bars=dash.bars(ctx, lang), month_chart=dash.month_chart(ctx, lang),
         **ctx)
     try:
         pdf = village_summary_pdf(html)

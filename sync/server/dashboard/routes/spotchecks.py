@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -11,24 +11,28 @@ from starlette.concurrency import run_in_threadpool
 from fieldapp.errors import FieldappError
 from sync.server import spotcheck
 from sync.server.accounts import log_access
-from sync.server.dashboard.deps import Current, Dash, Form, WriterCurrent
-from sync.server.dashboard.site import day_or_today
+from sync.server.dashboard.deps import Current, Dash, Form, Session, WriterCurrent
+from sync.server.dashboard.site import Dashboard, day_or_today, url_part
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
 
-@router.get("/spotchecks", response_class=HTMLResponse)
-def spot_page(request: Request, current: Current, dash: Dash, day: str = "") -> Response:
+def _day_page(request: Request, current: Session, dash: Dashboard, day: str, status: int = 200,
+              **typed: Any) -> Response:
+    """The day's sample (drawn first, so visits synced since the last view enter it)."""
     account = current.account
-    day = day_or_today(day)
-    with dash.engine.begin() as conn:
-        if account.can_write:
-            spotcheck.draw(conn, day, dash.policy.spot_check_rate, account.username)
-        info = spotcheck.day_info(conn, day)
+    with dash.county._write() as conn:
+        spotcheck.draw(conn, day, dash.policy.spot_check_rate, account.username)
+        info = spotcheck.day_info(conn, day, account)
         rows = spotcheck.checks(conn, account, day=day)
         log_access(conn, account.username, "view_spot_checks", day, [x.household_id for x in rows])
     return dash.render(request, "spotchecks.html", account, current.csrf, day=day, info=info, rows=rows,
-                       outcomes=spotcheck.OUTCOMES, report=False)
+                       outcomes=spotcheck.OUTCOMES, report=False, status=status, typed=typed)
+
+
+@router.get("/spotchecks", response_class=HTMLResponse)
+def spot_page(request: Request, current: Current, dash: Dash, day: str = "") -> Response:
+    return _day_page(request, current, dash, day_or_today(day))
 
 
 @router.get("/spotchecks/report", response_class=HTMLResponse)
@@ -38,7 +42,7 @@ def spot_report(request: Request, current: Current, dash: Dash) -> Response:
         rows = spotcheck.checks(conn, account, outcome="discrepancy")
         log_access(conn, account.username, "view_discrepancies", "", [x.household_id for x in rows])
     return dash.render(request, "spotchecks.html", account, current.csrf, day="", info=None, rows=rows,
-                       outcomes=spotcheck.OUTCOMES, report=True)
+                       outcomes=spotcheck.OUTCOMES, report=True, typed={})
 
 
 @router.post("/spotchecks/{visit_id}")
@@ -51,8 +55,12 @@ async def spot_record(request: Request, visit_id: str, current: WriterCurrent, f
                              str(form.get("note") or ""), county=dash.county.county,
                              deadline_days=dash.policy.rectification_deadline_days)
 
+    day = day_or_today(str(form.get("day") or ""))
     try:
         await run_in_threadpool(save)
     except FieldappError as exc:
-        return dash.render(request, "error.html", account, current.csrf, status=422, key=dash.message(request, exc))
-    return RedirectResponse(f"/dashboard/spotchecks?day={quote(day_or_today(str(form.get('day') or '')))}", 303)
+        # The page again, with what was typed and why it was refused.
+        return await run_in_threadpool(_day_page, request, current, dash, day, 422, visit=visit_id,
+                                       outcome=str(form.get("outcome") or ""), note=str(form.get("note") or ""),
+                                       error=dash.message(request, exc))
+    return RedirectResponse(f"/dashboard/spotchecks?day={url_part(day)}", 303)
