@@ -46,6 +46,20 @@ def laptop_ops(home: Path):  # type: ignore[no-untyped-def]
     return app, outbox(store)
 
 
+def ops_in_villages(ops, villages: set[str]):  # type: ignore[no-untyped-def]
+    """The ops of the households of ``villages``, in their order, their sequence numbers renumbered
+    from 1 (as one laptop of those villages would have written them)."""
+    from dataclasses import replace
+
+    from fieldapp.opschema import household_of
+
+    owner: dict[str, str | None] = {o.entity_id: household_of(o, {}) for o in ops if o.field == "*"}
+    keep = {o.entity_id for o in ops if o.entity == "household" and o.field == "*"
+            and o.value["village_code"] in villages}
+    mine = [o for o in ops if household_of(o, owner) in keep]
+    return [replace(o, device_seq=i) for i, o in enumerate(mine, start=1)]
+
+
 def ingest(db_url: str, data: Path, app, ops) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """(ops/s through County.push, ops/s of a raw executemany of the same rows)."""
     import sqlalchemy as sa
@@ -56,7 +70,12 @@ def ingest(db_url: str, data: Path, app, ops) -> tuple[float, float]:  # type: i
     if data.exists():
         shutil.rmtree(data)
     county = County(data, db_url, ops[0].county)
-    code = county.create_enroll_code([VILLAGE], "bench")
+    # The laptop is assigned every village of the county its households live in: every op passes
+    # authorisation (the demo's households of other counties would be held: they are left out).
+    villages = sorted({str(o.value["village_code"]) for o in ops if o.entity == "household" and o.field == "*"
+                       and str(o.value["village_code"]).startswith(o.county)})
+    ops = ops_in_villages(ops, set(villages))
+    code = county.create_enroll_code(villages, "bench")
     doc = county.enroll(code, app.store.device_id, **public_keys(app.store), recovery_wrap=None)
     from sync.device import is_enrolled, save_enrollment
 
@@ -133,7 +152,7 @@ def many_devices(db_url: str, data: Path) -> dict:  # type: ignore[type-arg]
             s = Store.create(root / f"l{d}", PASS, county="370303")
             app = Fieldapp(s, actor=f"cadre{d}")
             code = subprocess.run([FIELDAPP, "admin", "--data", str(data), "--db", db_url, "enroll-code", "--village",
-                                   VILLAGE, "--cadre", f"c{d}"], capture_output=True, text=True, check=True).stdout.strip()
+                                   VILLAGE, "--cadre", f"c{d}"], capture_output=True, text=True, encoding="utf-8", check=True).stdout.strip()
             enroll(app, url, code)
             for _ in range(5):
                 seq += 1
@@ -165,7 +184,7 @@ def many_devices(db_url: str, data: Path) -> dict:  # type: ignore[type-arg]
             for th in threads:
                 th.join()
         stats = json.loads(subprocess.run([FIELDAPP, "admin", "--data", str(data), "--db", db_url, "stats", "--json"],
-                                          capture_output=True, text=True, check=True).stdout)
+                                          capture_output=True, text=True, encoding="utf-8", check=True).stdout)
         pending = sum(a.status()["outbox_pending"] for a in apps)
         for a in apps:
             a.store.close()

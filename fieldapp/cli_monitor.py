@@ -86,6 +86,34 @@ def cmd_monitor_due(ctx: Any) -> int:
     return 0
 
 
+def cmd_monitor_plan(ctx: Any) -> int:
+    app = ctx.app()
+    hid = ctx.args.household_id
+    status = app.monitor_status(hid, lang=_lang())
+    doc = {"household_id": hid, "measures": app.measures(hid),
+           "warnings": [{"code": w.code, "text": w.text(_lang())} for w in status.warnings]}
+    ctx.out(doc, lambda: "\n".join(
+        [f"{m['category']}\t{m['status']}\t{m['start_date']}..{m['end_date'] or ''}\t{m['responsible']}\t{m['description']}"
+         for m in doc["measures"]] + [f"! {w['text']}" for w in doc["warnings"]]) or "-")
+    return 0
+
+
+def cmd_monitor_measure(ctx: Any) -> int:
+    app = ctx.app()
+    mid = app.add_measure(ctx.args.household_id, ctx.args.category, ctx.args.description or "",
+                          start_date=ctx.args.start, end_date=ctx.args.end, responsible=ctx.args.responsible or "",
+                          status=ctx.args.status)
+    ctx.out({"id": mid}, mid)
+    return 0
+
+
+def cmd_monitor_measure_status(ctx: Any) -> int:
+    app = ctx.app()
+    app.set_measure_status(ctx.args.measure_id, ctx.args.status)
+    ctx.out({"id": ctx.args.measure_id, "status": ctx.args.status}, "ok")
+    return 0
+
+
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser], usage: Callable[[argparse.ArgumentParser], int]) -> None:
     m: argparse.ArgumentParser = add("monitor", lambda c: usage(m), "the monitoring lifecycle (防止返贫动态监测): state, proposals, risk elimination")
     ms = m.add_subparsers(dest="monitor_cmd", metavar="ACTION")
@@ -112,3 +140,18 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser], usage: Calla
     s.add_argument("--note")
     s.add_argument("--at", metavar="YYYY-MM-DD")
     add("due", cmd_monitor_due, "households with a lifecycle: state and next step, overdue first", ms)
+    from fieldapp.services.ledger import MEASURE_STATUSES
+
+    s = add("plan", cmd_monitor_plan, "the household's plan (一户一策): measures and the time-rule warnings", ms)
+    s.add_argument("household_id", metavar="HOUSEHOLD_ID")
+    s = add("measure", cmd_monitor_measure, "add a measure to the household's plan", ms)
+    s.add_argument("household_id", metavar="HOUSEHOLD_ID")
+    s.add_argument("--category", required=True, help="measure code, e.g. M_INDUSTRY, M_EMPLOYMENT, M_HEALTH")
+    s.add_argument("--description")
+    s.add_argument("--responsible", help="who is responsible")
+    s.add_argument("--start", metavar="YYYY-MM-DD")
+    s.add_argument("--end", metavar="YYYY-MM-DD")
+    s.add_argument("--status", choices=list(MEASURE_STATUSES), default="active")
+    s = add("measure-status", cmd_monitor_measure_status, "set a measure's status", ms)
+    s.add_argument("measure_id", metavar="MEASURE_ID")
+    s.add_argument("status", choices=list(MEASURE_STATUSES))

@@ -11,6 +11,7 @@ quarantine (county), never projected or sent on.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,9 +31,7 @@ B64_RE = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 MAX_TEXT = 4000  # characters of one text value
-MAX_KEY = 200  # characters of a key inside a JSON value
-MAX_DEPTH = 12
-MAX_VALUE = 256 * 1024  # characters of all texts and keys of one op's value
+MAX_VALUE = 256 * 1024  # characters of one op's value as JSON text
 MAX_ATTACHMENT = 16 * 1024 * 1024  # base64 characters of one attachment
 MAX_AUTHOR = 200
 MAX_SUPERSEDES = 1000
@@ -188,35 +187,34 @@ FACT_KEYS: dict[str, tuple[tuple[str, ...], dict[str, Check]]] = {
 }
 
 
-def _walk(value: Any, depth: int, skip: str | None = None) -> int:
-    """Check every text and key inside a JSON value; returns their total length."""
-    cls = value.__class__
-    if cls is str:
-        if CONTROL_RE.search(value):
-            raise _bad("control_chars", "a text holds NUL or control characters", "文字中含有空字符或控制字符")
-        return len(value)  # type: ignore[no-any-return]
-    if value is None or cls is bool or cls is int:
-        return 0
-    if cls is float:
-        if value != value or value in (float("inf"), float("-inf")):
-            raise _bad("bad_value", "a number is not finite", "数字无效")
-        return 0
-    if depth >= MAX_DEPTH:
-        raise _bad("too_deep", "a value is nested too deeply", "数据嵌套过深")
-    total = 0
-    if cls is dict:
-        for k, v in value.items():
-            if k.__class__ is not str or len(k) > MAX_KEY or CONTROL_RE.search(k):
-                raise _bad("bad_field", "a key inside a value is not a plain name", "数据中的键名无效")
-            total += len(k)
-            if k != skip:
-                total += _walk(v, depth + 1)
-        return total
-    if cls is list:
-        for v in value:
-            total += _walk(v, depth + 1)
-        return total
-    raise _bad("bad_value", "a value is not JSON", "数据不是 JSON")
+# The JSON text every store keeps of an op's value (as sync.server.ingest writes it); NaN and
+# infinities are not JSON. Checking that text once is much cheaper than walking the value.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+# In that text, a control character is either escaped (\b, \f, \u0000-\u001f except \t \n \r) or
+# raw (DEL, a lone surrogate); an escape counts only if its backslash is not itself escaped.
+_BAD_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[bf]|u00(?:0[0-8bBeEfF]|1[0-9a-fA-F]))")
+_BAD_RAW = re.compile(r"[\x7f\ud800-\udfff]")
+
+
+def value_json(op: Op) -> str:
+    """The canonical JSON text of ``op.value``, checked: no control characters, within size.
+
+    Memoised on the op (ops are immutable), so the store that keeps the text encodes it once.
+    """
+    cached = op.__dict__.get("_value_json")
+    if cached is not None:
+        return str(cached)
+    try:
+        text = _ENCODER.encode(op.value)
+    except (ValueError, TypeError, RecursionError):
+        raise _bad("bad_value", "the value is not JSON (or nested too deeply)", "数据不是有效的 JSON") from None
+    limit = MAX_ATTACHMENT + MAX_VALUE if op.entity == "attachment" else MAX_VALUE
+    if len(text) > limit:
+        raise _bad("too_large", f"the {op.entity} change is too large", f"{op.entity} 修改过大")
+    if ("\\" in text and _BAD_ESCAPE.search(text)) or _BAD_RAW.search(text):
+        raise _bad("control_chars", "a text holds NUL or control characters", "文字中含有空字符或控制字符")
+    op.__dict__["_value_json"] = text  # frozen dataclass: bypass __setattr__ for the memo
+    return text
 
 
 def _check_fact(op: Op) -> None:
@@ -233,10 +231,7 @@ def _check_fact(op: Op) -> None:
         check = kinds.get(key)
         if check is not None:
             check(key, v)
-    # Attachment data is checked by its own kind (size and alphabet), not scanned character by character.
-    size = _walk(value, 1, skip="data" if op.entity == "attachment" else None)
-    if size > MAX_VALUE:
-        raise _bad("too_large", f"the {op.entity} record is too large", f"{op.entity} 记录过大")
+    value_json(op)
 
 
 def _check_register(op: Op) -> None:
@@ -248,8 +243,7 @@ def _check_register(op: Op) -> None:
         raise _bad("bad_field", f"'{op.field[:64]}' is not a field of {op.entity}",
                    f"“{op.field[:64]}”不是{op.entity}的字段")
     check(op.field, op.value)
-    if _walk(op.value, 1) > MAX_VALUE:
-        raise _bad("too_large", f"the value of {op.field} is too large", f"{op.field} 的值过大")
+    value_json(op)
 
 
 def _check_op(op: Op) -> None:

@@ -39,6 +39,8 @@ TAG_SIZE = 16
 SIG_SIZE = 64
 MAX_HEADER = 4096
 MAX_MANIFEST = 64 * 1024
+MAX_PAYLOAD_OUT = 1024 * 1024 * 1024  # bytes of ops a payload may unpack to
+MAX_RATIO = 60  # JSON ops compress about 10:1 with xz; far beyond that is a bomb
 HKDF_INFO = b"fieldapp-bundle/v1 payload key"
 OUTER_CONTEXT = b"fieldapp-bundle/v1 outer\n"
 INNER_CONTEXT = b"fieldapp-bundle/v1 manifest\n"
@@ -123,6 +125,11 @@ _REASONS: dict[str, tuple[str, str]] = {
         "生成该数据包时笔记本的时钟快了约 {days} 天，数据已被隔离，未导入。请校正笔记本的日期和时间；"
         "隔离的数据由县里信息员核查。",
     ),
+    "inflated": (
+        "The bundle unpacks to far more data than it holds (more than {limit}); it is damaged or made to "
+        "exhaust the server. Nothing was imported.",
+        "数据包解压后的数据量远超其本身（超过 {limit}），已损坏或为恶意构造。未导入任何数据。",
+    ),
     "wrong_kind": (
         "This is not the right kind of bundle for this step ({kind}). Nothing was imported.",
         "数据包类型不对（{kind}），未导入任何数据。",
@@ -158,12 +165,30 @@ def compress(data: bytes) -> bytes:
     return lzma.compress(data, format=lzma.FORMAT_XZ, check=lzma.CHECK_NONE, preset=6)
 
 
-def decompress(data: bytes, limit: int = 2**31) -> bytes:
+class Inflated(ValueError):
+    """The payload unpacks past its output cap or its ratio cap (a decompression bomb)."""
+
+
+def decompress(data: bytes, limit: int = MAX_PAYLOAD_OUT, ratio: int = MAX_RATIO) -> bytes:
+    """Unpack an xz payload, refusing it as soon as the output passes ``limit`` bytes or
+    ``ratio`` times the packed size (plus 1 MiB): memory stays bounded whatever the input."""
+    cap = min(limit, ratio * len(data) + (1 << 20))
     dec = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
-    out = dec.decompress(data, max_length=limit)
+    parts: list[bytes] = []
+    size = 0
+    chunk = data
+    while not dec.eof:
+        part = dec.decompress(chunk, max_length=min(8 << 20, cap - size + 1))
+        chunk = b""
+        size += len(part)
+        if size > cap:
+            raise Inflated(f"payload unpacks past {cap} bytes")
+        parts.append(part)
+        if not part and dec.needs_input:
+            break
     if not dec.eof or dec.unused_data:
         raise ValueError("payload stream incomplete")
-    return out
+    return b"".join(parts)
 
 
 # ----- sealing ----------------------------------------------------------------------
@@ -330,11 +355,12 @@ class Opened:
     payload: bytes = field(repr=False, default=b"")
 
 
-def parse_outer(data: bytes) -> Outer:
-    """Split a bundle into header and sealed body; refuse if it is not whole.
+def parse_header(data: bytes) -> tuple[dict[str, Any], int, int]:
+    """The header of a bundle from its first bytes (at most ``len(MAGIC) + MAX_HEADER`` needed):
+    (header, length of the magic and header line, total length the whole file must have).
 
     Raises:
-        BundleRefused: not_a_bundle, newer_format, truncated or damaged.
+        BundleRefused: not_a_bundle, newer_format, truncated (too few bytes yet) or damaged.
     """
     if len(data) < len(MAGIC):
         if MAGIC.startswith(data):
@@ -365,8 +391,18 @@ def parse_outer(data: bytes) -> Outer:
         raise refuse("newer_format")
     if fmt != FORMAT_VERSION or header["kind"] not in KINDS:
         raise refuse("damaged")
-    head = data[:end + 1]
-    total = len(head) + sealed_bytes + SIG_SIZE
+    return header, end + 1, end + 1 + sealed_bytes + SIG_SIZE
+
+
+def parse_outer(data: bytes) -> Outer:
+    """Split a bundle into header and sealed body; refuse if it is not whole.
+
+    Raises:
+        BundleRefused: not_a_bundle, newer_format, truncated or damaged.
+    """
+    header, head_len, total = parse_header(data)
+    head = data[:head_len]
+    sealed_bytes = total - head_len - SIG_SIZE
     if len(data) < total:
         raise refuse("truncated")
     if len(data) > total:
@@ -376,11 +412,15 @@ def parse_outer(data: bytes) -> Outer:
 
 def verify_outer(data: bytes, outer: Outer, sign_public: bytes) -> None:
     """Check the sender's outer signature (what a relay can check without opening)."""
-    if key_id(sign_public) != outer.header["key_id"]:
+    verify_outer_digest(outer.header, hashlib.sha256(data[:-SIG_SIZE]).digest(), data[-SIG_SIZE:], sign_public)
+
+
+def verify_outer_digest(header: dict[str, Any], body_sha256: bytes, sig: bytes, sign_public: bytes) -> None:
+    """The outer signature over the SHA-256 of everything before it (a stream can be hashed as it arrives)."""
+    if key_id(sign_public) != header["key_id"]:
         raise refuse("damaged")
-    body, sig = data[:-SIG_SIZE], data[-SIG_SIZE:]
     try:
-        Ed25519PublicKey.from_public_bytes(sign_public).verify(sig, OUTER_CONTEXT + hashlib.sha256(body).digest())
+        Ed25519PublicKey.from_public_bytes(sign_public).verify(sig, OUTER_CONTEXT + body_sha256)
     except InvalidSignature:
         raise refuse("damaged") from None
 
@@ -404,6 +444,88 @@ def check_outer(
     if sender.status == "revoked":
         raise revoked(sender.revoked_at)
     return outer
+
+
+class BundleStream:
+    """Checks a bundle while its bytes arrive (an upload, a file read in chunks), so that junk,
+    foreign and unsigned data is refused before it is held: the header after the first few KiB
+    (kind, county, known and active sender, declared size within ``limit``), the outer signature
+    over the SHA-256 of the stream at the end. The bytes wait in a spool file (they are sealed)."""
+
+    def __init__(self, *, county: str | None, senders: Callable[[str], Sender | None], kind: str | None,
+                 limit: int) -> None:
+        import tempfile
+
+        self.county, self.senders, self.kind, self.limit = county, senders, kind, limit
+        self.spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed by finish()
+        self.hasher = hashlib.sha256()
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.header: dict[str, Any] | None = None
+        self.sender: Sender | None = None
+        self.total = 0
+        self.seen = 0
+
+    def _check_header(self) -> None:
+        try:
+            header, _head_len, total = parse_header(bytes(self.head))
+        except BundleRefused as exc:
+            if exc.code == "truncated" and len(self.head) < len(MAGIC) + MAX_HEADER:
+                return  # wait for more bytes
+            raise
+        if self.kind is not None and header["kind"] != self.kind:
+            raise refuse("wrong_kind", kind=header["kind"])
+        if self.county is not None and header["county"] != self.county:
+            raise refuse("wrong_county", other=header["county"] or "?", ours=self.county)
+        sender = self.senders(header["sender"])
+        if sender is None:
+            raise refuse("unknown_device")
+        if sender.status == "revoked":
+            raise revoked(sender.revoked_at)
+        if total > self.limit:
+            raise BundleTooLarge(self.limit)
+        self.header, self.sender, self.total = header, sender, total
+
+    def feed(self, chunk: bytes) -> None:
+        if self.header is None:
+            self.head += chunk[: len(MAGIC) + MAX_HEADER]
+            self._check_header()
+        self.seen += len(chunk)
+        if self.header is not None and self.seen > self.total:
+            raise refuse("damaged")
+        if self.seen > self.limit:
+            raise BundleTooLarge(self.limit)
+        # Everything but the last SIG_SIZE bytes is signed: hash all but a held-back tail.
+        self.spool.write(chunk)
+        data = bytes(self.tail) + chunk
+        self.hasher.update(data[:-SIG_SIZE])
+        self.tail = bytearray(data[-SIG_SIZE:])
+
+    def finish(self) -> bytes:
+        """The whole bundle, once its outer signature holds; refuses a short or unsigned stream."""
+        try:
+            if self.header is None or self.sender is None:
+                raise refuse("truncated" if len(self.head) and MAGIC.startswith(bytes(self.head[:len(MAGIC)]))
+                             else "not_a_bundle")
+            if self.seen < self.total:
+                raise refuse("truncated")
+            verify_outer_digest(self.header, self.hasher.digest(), bytes(self.tail), self.sender.sign_public)
+            self.spool.seek(0)
+            return self.spool.read()
+        finally:
+            self.spool.close()
+
+    def close(self) -> None:
+        self.spool.close()
+
+
+class BundleTooLarge(InputRefused):  # noqa: N818
+    code = "too_large"
+
+    def __init__(self, limit: int) -> None:
+        mib = max(1, limit // (1 << 20))
+        super().__init__(f"the bundle is larger than {mib} MiB; export smaller bundles",
+                         f"数据包超过 {mib} MiB；请分多次导出")
 
 
 def open_bundle(
@@ -447,7 +569,12 @@ def open_bundle(
                 raise ValueError(name)
         if manifest["payload_sha256"] != hashlib.sha256(payload).hexdigest():
             raise ValueError("payload hash")
-        lines = decompress(payload).splitlines()
+        try:
+            unpacked = decompress(payload)
+        except Inflated:
+            mib = min(MAX_PAYLOAD_OUT, MAX_RATIO * len(payload) + (1 << 20)) // (1 << 20)
+            raise refuse("inflated", limit=f"{mib} MiB") from None
+        lines = unpacked.splitlines()
         ops = [Op.from_json(json.loads(line)) for line in lines if line]
         if len(ops) != int(manifest["counts"]["ops"]):
             raise ValueError("count")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.errors import InputRefused
+from fieldapp.fsutil import write_atomic
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 
@@ -79,7 +80,7 @@ def cmd_relay(ctx: Any) -> int:
 
     pem = None
     if ctx.args.cert:
-        pem = Path(ctx.args.cert).read_text()
+        pem = Path(ctx.args.cert).read_text("utf-8")
     queue = Path(ctx.args.queue) if ctx.args.queue else ctx.home / "relay-queue"
     doc = relay(ctx.args.server, Path(ctx.args.usb) if ctx.args.usb else None, pem, queue)
 
@@ -109,7 +110,7 @@ def cmd_serve(ctx: Any) -> int:
     from sync.server.app import serve
 
     serve(str(_data(ctx)), ctx.args.db, ctx.args.host, ctx.args.port, ctx.args.county, ctx.args.tls_cert,
-          ctx.args.tls_key)
+          ctx.args.tls_key, ctx.args.api_docs)
     return EXIT_OK
 
 
@@ -237,13 +238,7 @@ def cmd_admin_export(ctx: Any) -> int:
     finally:
         c.close()
     out = Path(ctx.args.out)
-    tmp = out.with_name(out.name + ".part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, out)
+    write_atomic(out, data)  # binary mode on Windows too: the .xlsx bytes stay as they are
     ctx.out({"path": str(out), "bytes": len(data)}, str(out))
     return EXIT_OK
 
@@ -317,6 +312,7 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     s.add_argument("--port", type=int, default=8470)
     s.add_argument("--tls-cert", metavar="PEM")
     s.add_argument("--tls-key", metavar="PEM")
+    s.add_argument("--api-docs", action="store_true", help="serve /docs and /openapi.json (off by default)")
 
     admin: argparse.ArgumentParser = add("admin", lambda c: _usage(admin), "county administration (works on the database directly)")
     server_opts(admin)

@@ -75,7 +75,7 @@ CLI_ENUMS = {
     "monitoring_type": ["none", "unstable", "marginal", "sudden"],
     "verdict": ["met", "basic", "not_met", "exempt", "not_applicable", "unknown"],
     "household_type": ["tuopin_general", "tuopin_dibao", "tuopin_tekun", "ordinary"],
-    "visit_type": ["home", "phone", "wechat", "screening"],
+    "visit_type": ["home", "phone", "wechat", "screening", "lookback"],
     "problem_status": ["pending", "in_progress", "awaiting_check", "closed"],
     "indicator": ["food", "clothing", "education", "medical", "housing", "water", "income"],
 }

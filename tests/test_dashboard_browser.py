@@ -214,7 +214,7 @@ def test_county_admin_flow(browser: Any, env: dict[str, Any]) -> None:
     # Access log: the export is there, with its household count.
     page.goto(env["url"] + "/dashboard/access-log")
     first = page.locator("[data-testid=access-table] tr").nth(1).inner_text()
-    assert "export_xlsx" in first and str(exp["households"] + 3) in first
+    assert "导出 Excel" in first and str(exp["households"] + 3) in first
     shot(page, "access-log")
 
     # Accounts: create a township account (password generated, shown once); it logs in to its township.
@@ -233,6 +233,12 @@ def test_county_admin_flow(browser: Any, env: dict[str, Any]) -> None:
     other.fill("input[name=username]", "liuhe")
     other.fill("input[name=password]", password)
     other.click("main button[type=submit]")
+    # A password the admin set: first choose one of its own.
+    other.wait_for_selector("[data-testid=must-change]")
+    other.fill("input[name=current]", password)
+    other.fill("input[name=new]", "liuhe-own-pass-9")
+    other.fill("input[name=repeat]", "liuhe-own-pass-9")
+    other.click("[data-testid=password-save]")
     other.wait_for_selector("[data-testid=whoami]")
     assert other.url.endswith(f"/dashboard/area/{ROSTER_VILLAGE[:9]}")
     assert other.goto(env["url"] + "/dashboard/accounts").status == 403
@@ -241,7 +247,7 @@ def test_county_admin_flow(browser: Any, env: dict[str, Any]) -> None:
     page.locator("tr[data-user=liuhe] [data-testid=toggle]").click()
     assert page.locator("tr[data-user=liuhe] [data-testid=account-status]").inner_text() == "已停用"
     page.goto(env["url"] + "/dashboard/access-log")
-    assert "account_disable" in page.locator("[data-testid=access-table] tr").nth(1).inner_text()
+    assert page.locator("[data-testid=access-table] tr").nth(1).get_attribute("data-action") == "account_disable"
 
     # English.
     page.goto(env["url"] + f"/dashboard/area/{COUNTY}")
@@ -356,4 +362,55 @@ def test_national_roster_files_mapping_refusals_and_reimport(browser: Any, env: 
     hh = page.request.get(env["url"] + "/dashboard/api/village/370303201202/households").json()
     n001 = next(h for h in hh if h["roster_no"] == "N001")
     assert n001["household_type"] == "tuopin_dibao"  # the file had no 户类型: untouched
+    page.context.close()
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious').map(v => ({
+    id: v.id, impact: v.impact, nodes: v.nodes.length, where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's critical and serious violations on the page (axe from npm, run inside Chromium)."""
+    page.evaluate(AXE.read_text("utf-8"))
+    return page.evaluate(AXE_RUN)
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is missing (make setup runs npm install)")
+def test_every_dashboard_page_passes_axe(browser: Any, env: dict[str, Any]) -> None:
+    page = login(browser, env, "admin")
+    with_household = page.request.get(env["url"] + f"/dashboard/api/village/{LAPTOP_VILLAGE}/households").json()[0]["id"]
+    paths = ["/dashboard/login", f"/dashboard/area/{COUNTY}", f"/dashboard/area/{LAPTOP_VILLAGE[:9]}",
+             f"/dashboard/area/{LAPTOP_VILLAGE}", f"/dashboard/household/{with_household}",
+             f"/dashboard/households?scope={COUNTY}", f"/dashboard/households?scope={COUNTY}&q=王",
+             f"/dashboard/problems?scope={COUNTY}", f"/dashboard/conflicts?scope={COUNTY}",
+             f"/dashboard/spotchecks?day={env['day']}", "/dashboard/spotchecks/report", "/dashboard/roster",
+             "/dashboard/divisions", "/dashboard/exports", "/dashboard/devices", "/dashboard/access-log",
+             "/dashboard/password",
+             "/dashboard/accounts", "/dashboard/area/999999999999"]
+    found = {}
+    for path in paths:
+        page.goto(env["url"] + path)
+        bad = axe_violations(page)
+        if bad:
+            found[path] = bad
+    # The question before a device is revoked.
+    page.goto(env["url"] + "/dashboard/devices")
+    page.click("[data-testid=revoke] >> nth=0")
+    assert page.get_by_test_id("revoke-confirm").is_visible()
+    if bad := axe_violations(page):
+        found["revoke confirmation"] = bad
+    # The roster preview with refusals and the mapping table.
+    page.goto(env["url"] + "/dashboard/roster")
+    page.set_input_files("[data-testid=roster-file]", str(env["root"] / "bad.xlsx"))
+    page.click("[data-testid=roster-upload]")
+    if bad := axe_violations(page):
+        found["roster preview"] = bad
+    page.goto(env["url"] + f"/dashboard/lang/en?next=/dashboard/area/{COUNTY}")
+    if bad := axe_violations(page):
+        found["county page (en)"] = bad
+    assert not found, found
     page.context.close()

@@ -225,8 +225,8 @@ def test_roster_import_writes_county_ops_that_laptops_pull_and_reimport_updates(
     assert devices == {f"county:{COUNTY}"}
     # A laptop of that village pulls them (the same path as any other device's ops).
     code = county.create_enroll_code([ROSTER_VILLAGE], "cadre")
-    county.enroll(code, "dev-1", "00" * 32, "00" * 32, None)
-    pulled = county.pull("dev-1", 0, 1000)
+    county.enroll(code, "01900000-0000-7000-8000-0000000000d1", "00" * 32, "00" * 32, None)
+    pulled = county.pull("01900000-0000-7000-8000-0000000000d1", 0, 1000)
     assert {o["entity"] for o in pulled["ops"]} == {"household", "member"} and len(pulled["ops"]) == 8
     # Re-import with one changed phone: an update, no duplicate.
     rows = good_roster_rows()
@@ -262,12 +262,21 @@ class Web:
 
         self.client = TestClient(create_app(county), follow_redirects=False)
 
-    def login(self, user: str, password: str = ADMIN_PW) -> str:
+    def login(self, user: str, password: str = ADMIN_PW, new_password: str | None = None) -> str:
+        """Log in; an account whose password was set by an admin must then choose ``new_password``."""
         page = self.client.get("/dashboard/login")
         token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
         r = self.client.post("/dashboard/login", data={"csrf": token, "username": user, "password": password})
         assert r.status_code == 303, r.text
         home = self.client.get(r.headers["location"])
+        if new_password is not None:
+            assert home.status_code == 303 and home.headers["location"] == "/dashboard/password"
+            form = self.client.get("/dashboard/password")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+            done = self.client.post("/dashboard/password", data={"csrf": csrf, "current": password,
+                                                                 "new": new_password, "repeat": new_password})
+            assert done.status_code == 303, done.text
+            home = self.client.get(done.headers["location"])
         return re.search(r'name="csrf" value="([^"]+)"', home.text).group(1)
 
 
@@ -307,7 +316,8 @@ def test_csrf_is_required_on_every_form_post(web: Web) -> None:
                        ("/dashboard/accounts", {"username": "evil", "role": "county", "password": "x" * 12}),
                        ("/dashboard/accounts/town/disable", {}),
                        ("/dashboard/accounts/town/password", {"password": "y" * 12}),
-                       ("/dashboard/spotchecks/abc", {"outcome": "confirmed", "day": day})):
+                       ("/dashboard/spotchecks/01900000-0000-7000-8000-0000000000ab",
+                        {"outcome": "confirmed", "day": day})):
         assert web.client.post(path, data=data).status_code == 403, path
         assert web.client.post(path, data={**data, "csrf": "wrong" + csrf}).status_code == 403, path
     # The refused account changes did nothing.
@@ -540,13 +550,13 @@ def test_county_admin_creates_a_township_account_that_sees_only_its_villages(web
     assert len(generated) >= 10
     # The new township account logs in, lands on its township and sees only its villages.
     other = Web(county)
-    other.login("liuhe", "liuhe-secret-1")
+    other.login("liuhe", "liuhe-secret-1", new_password="liuhe-own-pass-1")
     assert other.client.get("/dashboard/").headers["location"] == f"/dashboard/area/{town}"
     assert other.client.get(f"/dashboard/api/summary/{town}").json()["households"] == 3
     assert other.client.get(f"/dashboard/area/{LAPTOP_VILLAGE}").status_code == 403
     assert other.client.get(f"/dashboard/api/village/{LAPTOP_VILLAGE}/households").status_code == 403
     assert other.client.get("/dashboard/accounts").status_code == 403
-    Web(county).login("audit2", generated)
+    Web(county).login("audit2", generated, new_password="audit2-own-pass-1")
     rows = web.client.get("/dashboard/accounts").text
     liuhe = re.search(r'<tr data-user="liuhe".*?</tr>', rows, re.S).group(0)
     assert town in liuhe and "乡镇账号" in liuhe and "正常" in liuhe
@@ -591,7 +601,7 @@ def test_disabled_account_cannot_log_in_and_password_reset(web: Web, county: Any
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     assert town.client.post("/dashboard/login", data={"csrf": token, "username": "town",
                                                       "password": ADMIN_PW}).status_code == 401
-    town.login("town", "brand-new-pass-7")
+    town.login("town", "brand-new-pass-7", new_password="town-own-pass-77")
     assert [e["action"] for e in access_entries(county.engine) if e["action"].startswith("account_")] == [
         "account_password", "account_enable", "account_disable"]
 
@@ -717,13 +727,183 @@ def test_spot_check_record_opens_a_problem_only_for_a_discrepancy(county: Any, l
 
 
 def test_every_url_in_the_templates_is_quoted() -> None:
-    """Each value put into a link or form address goes through the ``seg`` filter (one quoted segment)."""
-    from sync.server.dashboard.site import url_part
+    """Each value put into a link or form address goes through the ``seg`` filter (one quoted segment)
+    or ``link()`` (a quoted query string)."""
+    from sync.server.dashboard.site import link, url_part
 
     assert url_part("a/b?c&d#e f") == "a%2Fb%3Fc%26d%23e%20f"
+    assert link("/x", {"q": "王 &=#", "empty": ""}, page=2) == "/x?q=%E7%8E%8B+%26%3D%23&page=2"
     folder = Path(__file__).resolve().parent.parent / "sync" / "server" / "dashboard" / "templates"
     numbers = {"p", "epage", "hpage", "0 if (sort == key and desc) else 1"}  # page numbers and 0/1
     for f in folder.glob("*.html"):
-        for url in re.findall(r'(?:href|action)="([^"]*\{\{[^"]*)"', f.read_text("utf-8")):
+        for url in re.findall(r'(?<![\w-])(?:href|action)="([^"]*\{\{[^"]*)"', f.read_text("utf-8")):
             for expr in re.findall(r"\{\{\s*(.*?)\s*\}\}", url):
-                assert expr.endswith("|seg") or expr in numbers or expr == "base" or expr.startswith("'"), (f.name, expr)
+                ok = expr.endswith("|seg") or expr.startswith(("link(", "'")) or expr in numbers or expr == "base"
+                assert ok, (f.name, expr)
+
+
+def test_every_number_leads_to_exactly_that_many_households(web: Web, county: Any) -> None:
+    """Each linked number of the county and township pages opens a list of exactly that many rows."""
+    import html as html_mod
+
+    web.login("admin")
+    followed = 0
+    for area in (COUNTY, LAPTOP_VILLAGE[:9], LAPTOP_VILLAGE):
+        page = web.client.get(f"/dashboard/area/{area}").text
+        links = re.findall(r'<a (?:data-testid="[^"]*" )?href="(/dashboard/(?:households|problems|conflicts)[^"]*)"[^>]*>'
+                           r'(?:<span class="n"[^>]*>)?(\d+)<', page)
+        assert len(links) >= 20, area
+        for href, n in links:
+            listed = web.client.get(html_mod.unescape(href))
+            assert listed.status_code == 200, href
+            total = int(re.search(r'data-testid="list-total">(\d+)<', listed.text).group(1))
+            assert total == int(n), (href, n, total)
+            followed += 1
+    assert followed >= 60
+    # Paged on the server: 50 rows a page, every household once over the pages.
+    everyone = int(re.search(r'data-testid="n-households">(\d+)<', web.client.get(f"/dashboard/area/{COUNTY}").text).group(1))
+    seen: list[str] = []
+    for p in range(1, everyone // 50 + 2):
+        seen += re.findall(r'<tr data-household="([^"]+)"', web.client.get(f"/dashboard/households?scope={COUNTY}&page={p}").text)
+    assert len(seen) == len(set(seen)) == everyone
+    # Sorted on the server: by members, most first.
+    text = web.client.get(f"/dashboard/households?scope={COUNTY}&sort=members&desc=1").text
+    members = [int(x) for x in re.findall(r'<tr data-household="[^"]+">(?:<td>[^<]*</td>){3}<td>.*?</td><td class="num">(\d+)</td>', text)]
+    assert members and members == sorted(members, reverse=True)
+
+
+def test_household_search_by_name_initials_id_phone_and_roster_no(web: Web) -> None:
+    web.login("admin")
+
+    def found(q: str) -> int:
+        text = web.client.get(f"/dashboard/households?scope={COUNTY}&q={q}").text
+        return int(re.search(r'data-testid="list-total">(\d+)<', text).group(1))
+
+    assert found("李大山") == 1  # the head of R001
+    assert found("王秀英") == 1  # a member: her household
+    assert found("LDS") == 1  # pinyin initials of 李大山
+    assert found(make_id(21, "19551111")[-8:]) == 1  # part of an ID number
+    assert found("13800000031") == 1  # phone
+    assert found("R00") == 3  # 户编号
+    assert found("%") == 0  # a LIKE wildcard is only a character
+
+
+def test_conflict_shows_values_and_a_county_account_resolves_it(county: Any, laptop: Any) -> None:
+    import time
+
+    from fieldapp.merge import Op
+    from sync.server import dash_tables as d
+    from sync.server.accounts import create_account
+
+    push_laptop(county, laptop)
+    create_account(county.engine, COUNTY, "admin", ADMIN_PW, "county")
+    hid = laptop.conn.execute("SELECT id FROM household LIMIT 1").fetchone()[0]
+    with county.engine.connect() as conn:
+        live = [r.op_id for r in conn.execute(sa.text(
+            "SELECT op_id FROM live_values WHERE entity_id = :h AND field = 'phone'"), {"h": hid})]
+        seq = conn.execute(sa.text("SELECT max(device_seq) FROM ops WHERE device_id = :d"),
+                           {"d": laptop.device_id}).scalar()
+    ms = int(time.time() * 1000)
+    ops = [Op(op_id=f"00000000-0000-7000-8000-00000000009{n}", device_id=laptop.device_id, device_seq=seq + n,
+              hlc=f"{ms:013d}-00000{n}", entity="household", entity_id=hid, field="phone", value=v,
+              supersedes=tuple(live), county=COUNTY, author=a)
+           for n, v, a in ((1, "13911111111", "王书记"), (2, "13922222222", "赵干部"))]
+    county.push(laptop.device_id, ops)
+    web = Web(county)
+    csrf = web.login("admin")
+    page = web.client.get(f"/dashboard/conflicts?scope={COUNTY}").text
+    assert 'data-testid="list-total">1<' in page
+    assert all(x in page for x in ("13911111111", "王书记", "13922222222", "赵干部"))
+    r = web.client.post("/dashboard/conflicts/resolve", data={"csrf": csrf, "scope": COUNTY, "entity_id": hid,
+                                                              "field": "phone", "keep": ops[0].op_id})
+    assert r.status_code == 303
+    assert 'data-testid="list-total">0<' in web.client.get(f"/dashboard/conflicts?scope={COUNTY}").text
+    with county.engine.connect() as conn:
+        assert conn.execute(sa.select(d.hh_state.c.phone).where(d.hh_state.c.household_id == hid)).scalar() == "13911111111"
+        op = conn.execute(sa.text("SELECT device_id, author, supersedes FROM ops ORDER BY seq DESC LIMIT 1")).first()
+    assert op.device_id == f"county:{COUNTY}" and op.author == "admin"
+    assert ops[0].op_id in op.supersedes and ops[1].op_id in op.supersedes
+    # The laptop pulls the county's decision like any other op.
+    assert any(o["op_id"] for o in county.pull(laptop.device_id, 0, 100000)["ops"] if o["device_id"] == f"county:{COUNTY}")
+    # Resolving again is refused with a reason (nothing to resolve).
+    again = web.client.post("/dashboard/conflicts/resolve", data={"csrf": csrf, "scope": COUNTY, "entity_id": hid,
+                                                                  "field": "phone", "keep": ops[0].op_id})
+    assert again.status_code in (404, 422)
+
+
+def test_village_summary_pdf_is_one_a4_page_made_without_a_browser(web: Web, tmp_path: Path, monkeypatch: Any) -> None:
+    import shutil
+    import subprocess
+
+    monkeypatch.setenv("PATH", "/nonexistent")  # no chromium (nor anything else) to launch
+    web.login("admin")
+    r = web.client.get(f"/dashboard/village/{LAPTOP_VILLAGE}/summary.pdf")
+    monkeypatch.undo()
+    assert r.status_code == 200 and r.content[:5] == b"%PDF-"
+    pdf = tmp_path / "s.pdf"
+    pdf.write_bytes(r.content)
+    if not shutil.which("pdfinfo"):
+        pytest.skip("poppler-utils missing")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+1\n", info) and "595.28 x 841.89" in info  # one A4 page
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    households = int(re.search(r'data-testid="n-households">(\d+)<',
+                               web.client.get(f"/dashboard/area/{LAPTOP_VILLAGE}").text).group(1))
+    assert "村情汇总" in text and "王家庄村" in text and str(households) in text and "合计" in text
+
+
+def test_new_and_reset_accounts_choose_their_own_password_first(web: Web, county: Any) -> None:
+    csrf = web.login("admin")
+    r = web.client.post("/dashboard/accounts", data={"csrf": csrf, "username": "newbie", "role": "township",
+                                                     "township": "370303999", "password": "given-pass-123"})
+    assert r.status_code == 422 and "不在本县区划表中" in r.text and "柳河乡 370303201" in r.text  # no such township
+    r = web.client.post("/dashboard/accounts", data={"csrf": csrf, "username": "newbie", "role": "township",
+                                                     "township": ROSTER_VILLAGE[:9], "password": "given-pass-123"})
+    assert r.status_code == 200
+    new = Web(county)
+    page = new.client.get("/dashboard/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    new.client.post("/dashboard/login", data={"csrf": token, "username": "newbie", "password": "given-pass-123"})
+    for path in ("/dashboard/", f"/dashboard/area/{ROSTER_VILLAGE}", "/dashboard/exports"):
+        assert new.client.get(path).headers.get("location") == "/dashboard/password", path
+    assert new.client.get(f"/dashboard/api/summary/{ROSTER_VILLAGE[:9]}").status_code == 403
+    form = new.client.get("/dashboard/password")
+    assert 'data-testid="must-change"' in form.text
+    own = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+    wrong = new.client.post("/dashboard/password", data={"csrf": own, "current": "nope-nope-nope", "new": "mine-pass-1234",
+                                                         "repeat": "mine-pass-1234"})
+    assert wrong.status_code == 422 and "当前密码不正确" in wrong.text
+    same = new.client.post("/dashboard/password", data={"csrf": own, "current": "given-pass-123", "new": "given-pass-123",
+                                                        "repeat": "given-pass-123"})
+    assert same.status_code == 422
+    ok = new.client.post("/dashboard/password", data={"csrf": own, "current": "given-pass-123", "new": "mine-pass-1234",
+                                                      "repeat": "mine-pass-1234"})
+    assert ok.status_code == 303 and new.client.get(f"/dashboard/area/{ROSTER_VILLAGE}").status_code == 200
+    # A reset by the admin makes it change again; the admin's own reset does not.
+    web.client.post("/dashboard/accounts/newbie/password", data={"csrf": csrf, "password": "reset-pass-1234"})
+    Web(county).login("newbie", "reset-pass-1234", new_password="mine-again-1234")
+
+
+def test_revoking_a_device_asks_first_and_can_be_undone(web: Web, county: Any) -> None:
+    csrf = web.login("admin")
+    device = county.devices()[0]["device_id"]
+    page = web.client.get("/dashboard/devices").text
+    assert f'href="/dashboard/devices/{device}/revoke"' in page  # a link to the confirmation, not a one-click form
+    confirm = web.client.get(f"/dashboard/devices/{device}/revoke")
+    assert confirm.status_code == 200 and 'data-testid="revoke-confirm"' in confirm.text
+    # A POST without the confirmation's answer only leads to the question.
+    r = web.client.post(f"/dashboard/devices/{device}/revoke", data={"csrf": csrf})
+    assert r.status_code == 303 and county.devices()[0]["status"] == "active"
+    r = web.client.post(f"/dashboard/devices/{device}/revoke", data={"csrf": csrf, "confirm": "yes"})
+    assert r.status_code == 303 and county.devices()[0]["status"] == "revoked"
+    assert 'data-testid="enable"' in web.client.get("/dashboard/devices").text
+    r = web.client.post(f"/dashboard/devices/{device}/enable", data={"csrf": csrf})
+    assert r.status_code == 303 and county.devices()[0]["status"] == "active"
+    actions = [e["action"] for e in access_entries_of(county)][:2]
+    assert actions == ["device_enable", "device_revoke"]
+
+
+def access_entries_of(county: Any) -> list[dict[str, Any]]:
+    from sync.server.accounts import access_entries
+
+    return access_entries(county.engine)

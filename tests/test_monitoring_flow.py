@@ -47,7 +47,7 @@ def visit(app: Any, hid: str, on: date, income: int = 40000, **over: Any) -> str
     answers = app.answers_from_assessment(hid, full_visit_input(
         income={"net_income_yuan": income, "household_size": 1, "rigid_spending_yuan": 0,
                 "last_year_net_income_yuan": 38000}, **over))
-    answers.setdefault("visit", {})["type"] = "home"
+    answers.setdefault("visit", {}).setdefault("type", "home")
     vid, _ = app.record_visit(hid, answers, visited_at=f"{on.isoformat()}T10:00:00+08:00", validate=False)
     return str(vid)
 
@@ -173,3 +173,218 @@ def test_monitor_cli(tmp_path: Path, county: Any) -> None:
     assert again.returncode == 1 and "cannot follow" in again.stderr and "Traceback" not in again.stderr
     out = run_cli("monitor", "eliminate", hid, home=home)
     assert out.returncode == 1 and out.stderr.count("\n") == 1
+
+
+def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link, str]) -> None:
+    import io
+    import re
+
+    from openpyxl import load_workbook
+    from test_dashboard_unit import ADMIN_PW, Web
+
+    from sync.server.accounts import create_account
+
+    app, link, hid = linked
+    other = app.add_household(household_input(members=[{"name": "李四", "id_number": "110105194912310038",
+                                                        "relation": "head"}], phone="13800000002"))
+    vid = visit(app, hid, months_ago(8), income=3000)
+    photo = app.add_attachment(hid, b"\xff\xd8 photo of the household", visit_id=vid)
+    app.propose_monitoring(hid, "unstable", at=months_ago(8).isoformat())
+    app.propose_monitoring(other, "marginal")
+    assert app.monitor_steps(hid)[0].evidence_visit == vid
+    assert app.monitor_steps(hid)[0].evidence_attachments == (photo,)
+    assert app.monitor_steps(other)[0].evidence_visit is None
+    link.push()
+    create_account(county.engine, "370303", "admin", ADMIN_PW, "county")
+    create_account(county.engine, "370303", "town", ADMIN_PW, "township", "370303102")
+    create_account(county.engine, "370303", "far", ADMIN_PW, "township", "370303999")
+    town = Web(county)
+    csrf = town.login("town")
+    page = town.client.get(f"/dashboard/monitoring/household/{other}").text
+    assert [m for m in re.findall(r'data-testid="step-form" data-step="([a-z_]+)"', page)] == ["verified", "rejected"]
+    r = town.client.post(f"/dashboard/monitoring/household/{other}/step",
+                         data={"csrf": csrf, "step": "verified", "note": "入户核实属实"})
+    assert r.status_code == 303
+    r = town.client.post(f"/dashboard/monitoring/household/{other}/step",
+                         data={"csrf": csrf, "step": "data_compared", "note": ""})
+    assert r.status_code == 422 and "县" in r.text  # the county compares the data
+    far = Web(county)
+    far.login("far")
+    assert far.client.get(f"/dashboard/monitoring/household/{other}").status_code == 403
+
+    admin = Web(county)
+    csrf = admin.login("admin")
+    lifecycle.approve(county, hid, at=months_ago(7).isoformat(), actor="admin")
+    doc = admin.client.get("/dashboard/api/monitoring/counts").json()
+    assert doc["by_group"] == {"in_identification": 1, "monitoring": 1, "in_elimination": 0, "eliminated": 0}
+    assert doc["by_type"] == {"unstable": 1} and doc["steps_due"] == 1
+    assert doc["held_back"] == {"income_below_line": 1, "indicator_not_met": 1, "no_developmental_measure": 1}
+    assert [u["code"] for u in doc["units"]] == ["370303102"]
+    page = admin.client.get("/dashboard/monitoring").text
+    assert 'data-condition="income_below_line"' in page and "观察期内有走访人均纯收入低于监测线" in page
+    page = admin.client.get(f"/dashboard/monitoring/household/{hid}").text
+    assert re.search(r'data-testid="evidence">走访 [0-9-]+ [0-9:]+ · 1 张照片/签名<', page), page
+    assert f'href="/dashboard/monitoring/household/{hid}" data-testid="monitoring-link"' in \
+        admin.client.get(f"/dashboard/household/{hid}").text
+    api = admin.client.get(f"/dashboard/api/monitoring/household/{hid}").json()
+    assert api["steps"][0]["evidence"] == {"visit_id": vid, "attachments": [photo]}
+    assert (api["state"], api["since"]) == ("monitoring", months_ago(7).isoformat())
+
+    xlsx = admin.client.get("/dashboard/monitoring.xlsx?scope=370303")
+    assert xlsx.status_code == 200
+    wb = load_workbook(io.BytesIO(xlsx.content))
+    counts_sheet = wb.worksheets[1]
+    header = [c.value for c in counts_sheet[1]]
+    total = [c.value for c in counts_sheet[counts_sheet.max_row]]
+    assert total[header.index("监测帮扶中")] == 1 and total[header.index("识别中")] == 1
+    assert total[header.index("逾期环节")] == doc["steps_overdue"]
+    households = {r[0].value: [c.value for c in r] for r in wb.worksheets[2].iter_rows(min_row=2)}
+    assert set(households) == {hid, other}
+
+    # The laptop receives the township's and the county's steps.
+    link.pull()
+    assert app.monitor_status(other).lifecycle.state == "verified"
+    assert app.monitor_status(hid).lifecycle.state == mon.MONITORING
+
+
+def test_campaign_defined_on_the_dashboard_due_on_two_laptops_completed_by_a_lookback_visit(
+        county: Any, tmp_path: Path) -> None:
+    import re
+
+    from test_dashboard_unit import ADMIN_PW, Web
+
+    from sync.server.accounts import create_account
+
+    a = enrolled_laptop(county, tmp_path / "a", village="370303102201", actor="甲书记")
+    b = enrolled_laptop(county, tmp_path / "b", village="370303103201", actor="乙书记")
+    ha = a.add_household(household_input())
+    hb = b.add_household(household_input(village_code="370303103201", members=[
+        {"name": "李四", "id_number": "110105194912310038", "relation": "head"}]))
+    hb2 = b.add_household(household_input(village_code="370303103201", household_type="tuopin_general", members=[
+        {"name": "王五", "id_number": "11010519491231010X", "relation": "head"}]))
+    la, lb = Link(county, a), Link(county, b)
+    la.push()
+    lb.push()
+    create_account(county.engine, "370303", "admin", ADMIN_PW, "county")
+    create_account(county.engine, "370303", "town", ADMIN_PW, "township", "370303102")
+    web = Web(county)
+    csrf = web.login("admin")
+    bad = web.client.post("/dashboard/campaigns", data={"csrf": csrf, "name": "春节前回头看", "deadline": "",
+                                                         "villages": ["370303102201"]})
+    assert bad.status_code == 422 and "截止日期" in bad.text
+    deadline = (date.today() + timedelta(days=20)).isoformat()
+    r = web.client.post("/dashboard/campaigns", data={
+        "csrf": csrf, "name": "春节前回头看", "deadline": deadline, "villages": ["370303102201", "370303103201"],
+        "household_types": ["ordinary"], "sections": ["income", "housing"]})
+    assert r.status_code == 303
+    cid = r.headers["location"].rsplit("/", 1)[1]
+    town = Web(county)
+    town_csrf = town.login("town")
+    assert town.client.post("/dashboard/campaigns", data={"csrf": town_csrf, "name": "x", "deadline": deadline}
+                            ).status_code == 403
+
+    # Both laptops receive it: the ordinary households in scope are due, the tuopin one is not.
+    la.pull()
+    lb.pull()
+    assert [c.name for c in a.campaigns()] == ["春节前回头看"] and b.campaigns()[0].sections == ("housing", "income")
+    rows_b = {r["id"]: r["campaigns_due"] for r in b.household_rows()}
+    assert rows_b == {hb: ["春节前回头看"], hb2: []}
+    assert [r["campaigns_due"] for r in a.household_rows()] == [["春节前回头看"]]
+
+    # A look-back visit on laptop A completes its household.
+    visit(a, ha, date.today(), visit={"type": "lookback", "people_met": "户主", "policy_explained": True})
+    assert [r["campaigns_due"] for r in a.household_rows()] == [[]]
+    assert [d.completed for d in a.campaigns_due(ha)] == [True]
+    la.push()
+    doc = web.client.get("/dashboard/api/campaigns").json()[0]
+    assert (doc["in_scope"], doc["completed"]) == (2, 1)
+    assert {t["code"]: (t["in_scope"], t["completed"]) for t in doc["townships"]} == {"370303102": (1, 1),
+                                                                                      "370303103": (1, 0)}
+    page = web.client.get(f"/dashboard/campaigns/{cid}").text
+    assert re.search(r'data-testid="total-completed">1<', page)
+    assert f'data-household="{ha}" data-done="1"' in page and f'data-household="{hb}" data-done="0"' in page
+    # The township account sees only its township's progress.
+    doc = town.client.get("/dashboard/api/campaigns").json()[0]
+    assert (doc["in_scope"], doc["completed"], [t["code"] for t in doc["townships"]]) == (1, 1, ["370303102"])
+
+
+def test_plan_measures_with_responsible_dates_and_status(county: Any, linked: tuple[Any, Link, str]) -> None:
+    from fieldapp.errors import InputRefused
+
+    app, link, hid = linked
+    visit(app, hid, months_ago(8), income=3000)
+    app.propose_monitoring(hid, "unstable", at=months_ago(8).isoformat())
+    link.push()
+    lifecycle.approve(county, hid, at=months_ago(7).isoformat(), actor="county")
+    link.pull()
+    assert [w.code for w in app.monitor_status(hid).warnings] == ["no_measure", "no_developmental_measure"]
+    health = app.add_measure(hid, "M_HEALTH", "家庭医生签约", responsible="村医王芳", start_date=months_ago(6).isoformat(),
+                             end_date=months_ago(-6).isoformat())
+    assert [w.code for w in app.monitor_status(hid).warnings] == ["no_developmental_measure"]
+    job = app.add_measure(hid, "M_PUBLIC_JOB", "护林员", responsible="乡林业站", status="planned")
+    assert app.monitor_status(hid).warnings == ()
+    app.set_measure_status(job, "cancelled")
+    assert [w.code for w in app.monitor_status(hid).warnings] == ["no_developmental_measure"]
+    got = {m["id"]: (m["category"], m["responsible"], m["status"]) for m in app.measures(hid)}
+    assert got == {health: ("M_HEALTH", "村医王芳", "active"), job: ("M_PUBLIC_JOB", "乡林业站", "cancelled")}
+    with pytest.raises(InputRefused):
+        app.add_measure(hid, "M_HEALTH", start_date="2026-05-01", end_date="2026-04-01")
+    with pytest.raises(InputRefused):
+        app.set_measure_status(job, "finished")
+    # The county sees the cancelled job as no developmental measure either.
+    link.push()
+    with county.engine.connect() as conn:
+        row = lifecycle.lifecycles(conn, lifecycle.county_policy(county), date.today(), hids=[hid])[0]
+    assert "no_developmental_measure" in row.failing
+
+
+def test_campaign_and_county_steps_reach_a_laptop_by_downlink_bundle(county: Any, linked: tuple[Any, Link, str]) -> None:
+    from sync import device as dv
+    from sync.server import campaigns as cs
+
+    app, link, hid = linked
+    app.propose_monitoring(hid, "sudden", note="火灾")
+    link.push()
+    lifecycle.approve(county, hid, at=None, actor="county")
+    cid = cs.define(county, name="汛期回头看", deadline=(date.today() + timedelta(days=10)).isoformat(),
+                    states=["monitoring"], actor="admin")
+    res = dv.import_downlink(app, county.downlink(app.store.device_id))
+    assert res["status"] == "imported"
+    assert [c.id for c in app.campaigns()] == [cid]
+    assert app.monitor_status(hid).lifecycle.state == mon.MONITORING
+    assert [r["campaigns_due"] for r in app.household_rows()] == [["汛期回头看"]]
+
+
+def test_admin_monitor_commands_against_a_running_server(server: Any, tmp_path: Path) -> None:
+    import json
+
+    home = tmp_path / "cli-lap"
+
+    def lap(*args: str) -> Any:
+        out = run_cli(*args, "--json", home=home)
+        assert out.returncode == 0, (args, out.stderr)
+        return json.loads(out.stdout) if out.stdout.strip() else None
+
+    lap("init", "--county", "370303")
+    lap("enroll", "--server", server.url, "--code", server.admin("enroll-code", "--village", "370303102201",
+                                                                  "--cadre", "张书记"))
+    f = tmp_path / "hh.json"
+    f.write_text(json.dumps(household_input(), ensure_ascii=False), encoding="utf-8")
+    hid = lap("household", "add", "--json-file", str(f))["id"]
+    lap("monitor", "propose", hid, "--type", "marginal", "--at", months_ago(1).isoformat())
+    due = lap("monitor", "due")
+    assert [(d["household_id"], d["state"], d["next_step"]["step"], d["next_step"]["overdue"]) for d in due] == [
+        (hid, "proposed", "verified", True)]
+    lap("sync")
+    at = months_ago(1).isoformat()
+    doc = json.loads(server.admin("monitor", "approve", hid, "--at", at, "--actor", "县乡村振兴局", "--json"))
+    assert doc["state"] == "monitoring" and len(doc["steps"]) == 6
+    shown = json.loads(server.admin("monitor", "show", hid, "--json"))
+    assert (shown["state"], shown["type"], shown["since"]) == ("monitoring", "marginal", at)
+    counts = json.loads(server.admin("monitor", "counts", "--json"))
+    assert counts["by_state"] == {"monitoring": 1} and counts["units"][0]["code"] == "370303102"
+    lap("sync")
+    doc = lap("monitor", "show", hid)
+    assert (doc["state"], doc["since"]) == ("monitoring", at)
+    assert [s["actor"] for s in doc["steps"]][-1] == "县乡村振兴局"
+    assert [(d["state"], d["next_step"]) for d in lap("monitor", "due")] == [("monitoring", None)]

@@ -109,9 +109,20 @@ def test_refusals_over_http(server: Server, tmp_path: Path) -> None:
         r = httpx.post(server.url + "/api/v1/push", content=b'{"ops": [1]}',
                        headers={**sign("POST", "/api/v1/push", b'{"ops": [1]}'), "content-type": "application/json"})
         assert r.status_code == 422
-        r = httpx.post(server.url + "/api/v1/enroll", json={"code": "AAAA-BBBB", "device_id": "x",
+        r = httpx.post(server.url + "/api/v1/enroll", json={"code": "AAAA-BBBB", "device_id": a.store.device_id,
                                                             "sign_public": "0" * 64, "box_public": "0" * 64})
         assert r.status_code == 403 and r.json()["reason"]
+        # A device id reaches URLs and form actions: only canonical UUID text is enrolled.
+        tried = ["x/../../accounts/admin2/disable?", "X" * 36, a.store.device_id.upper(), "a\x00b"]
+        refused = 0
+        for bad in tried:
+            r = httpx.post(server.url + "/api/v1/enroll", json={
+                "code": server.admin("enroll-code", "--village", VILLAGE, "--cadre", "x"), "device_id": bad,
+                "sign_public": "0" * 64, "box_public": "0" * 64})
+            refused += r.status_code == 422
+        print(f"enrollment: tried {len(tried)} device ids that are not UUIDs, refused {refused}")
+        assert refused == len(tried)
+        assert httpx.get(server.url + "/api/v1/devices/x%2F..%2Fy/downlink").status_code in (404, 422)
         server.admin("revoke", a.store.device_id)
         a.add_household(household_input())
         from fieldapp.errors import InputRefused

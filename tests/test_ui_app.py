@@ -216,13 +216,15 @@ def test_problem_moves_to_closed(make_window, home, monkeypatch):
 
 
 def test_resolve_conflict(make_window, home):
+    from fieldapp.ids import uuid7
     from fieldapp.merge import Op
     from fieldapp.oplog import apply_op
 
     app, hid = _seed(home)
     app.set_household_field(hid, "phone", "13911111111")
     with app.store.tx():
-        apply_op(app.store, Op("remote-1-phone", "remote-device", 1, "9999999999999-000000", "household", hid,
+        # ids are canonical UUIDs (the op writer refuses anything else, supersedes included)
+        apply_op(app.store, Op(str(uuid7()), str(uuid7()), 1, "9999999999999-000000", "household", hid,
                                "phone", "13722222222", (), county="370303"), app.projector)
         app._commit_search_keys()
     win = make_window(home)

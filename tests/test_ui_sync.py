@@ -65,6 +65,26 @@ def test_panel_shows_state_and_conflicts_button(make_window, county, home):
     assert not panel.conflicts_button.isEnabled()  # no conflicts waiting
 
 
+def test_panel_says_how_many_changes_the_county_holds(make_window, county, home, tmp_path):
+    """A change outside the laptop's villages goes to the county, which holds it and acks it;
+    the panel then says so (real push through the county's services, as a USB import would)."""
+    from fieldapp.ids import uuid7
+    from fieldapp.oplog import HELD_BY_COUNTY, outbox
+
+    app = enrolled_laptop(county, home)
+    with app.store.tx():
+        app.ops.fact("household", uuid7(), {"village_code": "370303102202"}, "张书记")
+    doc = county.push(app.store.device_id, outbox(app.store))
+    assert doc["held"] == 1 and doc["stored"] == 0
+    app.store.set_meta(HELD_BY_COUNTY, str(doc["held"]))
+    win = make_window(home, app)
+    panel = win.status.sync
+    print(f"pushed 1 change outside the village: county held {doc['held']}, panel shows "
+          f"{panel.fields['held_by_county'].text()}")
+    assert panel.fields["held_by_county"].text() == "1"
+    assert panel.held_note.isVisibleTo(panel) and "1 changes were held by the county" in panel.held_note.text()
+
+
 def test_not_enrolled_offers_enrollment_only(make_window, home):
     app = Fieldapp(Store.create(home, PASS, county="370303"), actor="张书记")
     win = make_window(home, app)

@@ -31,6 +31,7 @@ from ui.badges import VERDICT_COLOURS, VerdictBadges, reason_text
 from ui.edit_dialog import HOUSEHOLD_EDITABLE, MEMBER_EDITABLE, EditDialog
 from ui.errors import show_error
 from ui.measure_dialog import MeasureDialog
+from ui.monitoring_panel import MonitoringPanel
 from ui.problem_dialog import ProblemStepDialog
 from ui.record_models import MeasureTableModel, MemberTableModel, ProblemTableModel
 from ui.session import Session
@@ -156,6 +157,8 @@ class HouseholdPage(QWidget):
         merow.addStretch(1)
         mel.addLayout(merow)
         self.tabs.addTab(meas, self.tr("Measures"))
+        self.monitoring = MonitoringPanel(session, self)
+        self.tabs.addTab(self.monitoring, self.tr("Monitoring"))
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
@@ -216,6 +219,7 @@ class HouseholdPage(QWidget):
         self.timeline.clear()
         self.history.clear()
         self.card_label.clear()
+        self.monitoring.clear()
         for b in (self.visit_button, self.edit_button, self.card_button, self.edit_member_button, self.add_measure_button):
             b.setEnabled(False)
         self._problem_selected()
@@ -265,6 +269,7 @@ class HouseholdPage(QWidget):
                 if r.get("id") == keep_member:
                     self.members_table.selectRow(i)
         self._problem_selected()
+        self.monitoring.show_household(hid)
 
     def _selected_member_id(self) -> str | None:
         rows = self.members_table.selectionModel().selectedRows()

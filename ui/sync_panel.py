@@ -111,6 +111,7 @@ class SyncPanel(QGroupBox):
         field("server", self.tr("Enrolled server"), 1, 0)
         field("villages", self.tr("Villages"), 2, 0)
         field("outbox_pending", self.tr("Changes waiting to be sent"), 0, 2)
+        field("held_by_county", self.tr("Changes held by the county"), 2, 2)
         conflicts = QLabel()
         conflicts.setObjectName("status_conflicts")
         self.fields["conflicts"] = conflicts
@@ -146,6 +147,11 @@ class SyncPanel(QGroupBox):
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.result)
+        self.held_note = QLabel()
+        self.held_note.setObjectName("held_note")
+        self.held_note.setWordWrap(True)
+        self.held_note.setVisible(False)
+        lay.addWidget(self.held_note)
         note = QLabel(self.tr("Exporting to USB is not delivery: the changes stay in \"waiting to be sent\" until the "
                               "county acknowledges them (after the next sync, or when you import the county's reply "
                               "bundle from the stick)."))
@@ -180,6 +186,17 @@ class SyncPanel(QGroupBox):
             self.fields["server"].setText(self.tr("not enrolled yet"))
         self.fields["villages"].setText("、".join(st.get("villages") or []) or "—")
         self.fields["outbox_pending"].setText(str(st.get("outbox_pending", 0)))
+        held, aside = int(st.get("held_by_county", 0) or 0), int(st.get("set_aside", 0) or 0)
+        self.fields["held_by_county"].setText(str(held))
+        notes = []
+        if held:
+            notes.append(self.tr("%1 changes were held by the county: they are outside this laptop's villages or "
+                                 "malformed. County IT can release or reject them.").replace("%1", str(held)))
+        if aside:
+            notes.append(self.tr("%1 changes received from the county could not be applied and were set aside; "
+                                 "everything else was applied.").replace("%1", str(aside)))
+        self.held_note.setText("\n".join(notes))
+        self.held_note.setVisible(bool(notes))
         self.fields["conflicts"].setText(str(st.get("conflicts", 0)))
         self.conflicts_button.setEnabled(bool(st.get("conflicts")))
         self._update_buttons()

@@ -3,7 +3,7 @@
 One :class:`Fieldapp` object wraps an unlocked :class:`~fieldapp.store.Store`
 and offers the operations a first secretary performs. It is a thin facade over
 one module per entity (households, visits, ledger, attachments, conflicts,
-cards, status, monitoring); the unit of work they share (one transaction per write, the op
+cards, status, monitoring, campaigns); the unit of work they share (one transaction per write, the op
 writer, the search-key refresh) lives in :mod:`fieldapp.services.unit`.
 """
 
@@ -14,11 +14,11 @@ from typing import Any
 
 from fieldapp import rules
 from fieldapp.services.attachments import AttachmentServices
+from fieldapp.services.campaigns import CampaignServices
 from fieldapp.services.cards import CardServices
 from fieldapp.services.common import LATEST_VISITS, age_on
 from fieldapp.services.households import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from fieldapp.services.ledger import INDICATOR_CATEGORY, OPEN_STATUSES, PROBLEM_FLOW
-from fieldapp.services.monitoring import MonitoringServices
 from fieldapp.services.search import SearchIndex
 from fieldapp.services.status import StatusServices
 from fieldapp.store import Store
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-class Fieldapp(MonitoringServices, AttachmentServices, CardServices, StatusServices):
+class Fieldapp(CampaignServices, AttachmentServices, CardServices, StatusServices):
     """The application services over one unlocked store."""
 
     def household_detail(self, hid: str) -> dict[str, Any]:

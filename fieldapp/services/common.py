@@ -41,3 +41,14 @@ def age_on(birth: str | None, on: date) -> int | None:
     except ValueError:
         return None
     return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+
+
+def parse_day(text: str | None, what: str = "date") -> date | None:
+    """A YYYY-MM-DD (or ISO date-time) text as a date; None for empty."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise InputRefused(f"{what}: '{text}' is not a date (use 2026-05-01)",
+                           f"{what}：“{text}”不是有效日期（例如 2026-05-01）") from None

@@ -7,7 +7,7 @@ from typing import Any
 
 from fieldapp.errors import InputRefused, InvalidTransition, NotFound
 from fieldapp.ids import uuid7
-from fieldapp.services.common import loads_json, parse_dt
+from fieldapp.services.common import loads_json, parse_day, parse_dt
 from fieldapp.services.unit import UnitOfWork
 from fieldapp.store import utc_now
 
@@ -27,6 +27,8 @@ INDICATOR_CATEGORY = {
 }
 
 
+# 一户一策: a measure is planned, running, done or cancelled (a cancelled one counts for no rule).
+MEASURE_STATUSES = ("planned", "active", "done", "cancelled")
 OPEN_STATUSES = ("pending", "in_progress", "awaiting_check")
 
 
@@ -116,23 +118,46 @@ class LedgerServices(UnitOfWork):
         return opened
 
     def add_measure(self, hid: str, category: str, description: str = "", *, member_id: str | None = None,
-                    start_date: str | None = None, end_date: str | None = None) -> str:
+                    start_date: str | None = None, end_date: str | None = None, responsible: str = "",
+                    status: str = "active") -> str:
+        """Add a measure to the household's plan (一户一策): category, who is responsible, from and to, status."""
         self._require_household(hid)
         from fieldapp.codes import is_code
 
         if not is_code("measure", category):
             raise InputRefused(f"'{category}' is not an assistance measure code", f"“{category}”不是帮扶措施代码")
+        if status not in MEASURE_STATUSES:
+            raise InputRefused(f"'{status}' is not a measure status ({', '.join(MEASURE_STATUSES)})",
+                               f"“{status}”不是措施状态")
+        start = parse_day(start_date, "start_date") or date.today()
+        end = parse_day(end_date, "end_date")
+        if end is not None and end < start:
+            raise InputRefused(f"the measure ends ({end}) before it starts ({start})", f"措施结束日期（{end}）早于开始日期（{start}）")
         mid = uuid7()
-        self._write(lambda: self.ops.fact("measure", mid, {
+        value: dict[str, Any] = {
             "household_id": hid, "member_id": member_id, "category": category, "description": description,
-            "start_date": start_date or date.today().isoformat(), "end_date": end_date, "status": "active",
-        }, self.actor))
+            "start_date": start.isoformat(), "end_date": end.isoformat() if end else None, "status": status,
+        }
+        if responsible.strip():
+            value["responsible"] = responsible.strip()
+        self._write(lambda: self.ops.fact("measure", mid, value, self.actor))
         return mid
 
     def measures(self, hid: str) -> list[dict[str, Any]]:
         rows = self.store.conn.execute(
-            "SELECT id, member_id, category, description, start_date, end_date, status FROM measure WHERE household_id = ? ORDER BY start_date DESC, id",
+            "SELECT id, member_id, category, description, start_date, end_date, status, data FROM measure"
+            " WHERE household_id = ? ORDER BY start_date DESC, id",
             (hid,),
         ).fetchall()
         return [{"id": r[0], "member_id": r[1], "category": r[2], "description": r[3], "start_date": r[4],
-                 "end_date": r[5], "status": r[6]} for r in rows]
+                 "end_date": r[5], "status": r[6], "responsible": (loads_json(r[7], {}) or {}).get("responsible", "")}
+                for r in rows]
+
+    def set_measure_status(self, measure_id: str, status: str) -> None:
+        """Move a measure of the plan to planned, active, done or cancelled."""
+        if status not in MEASURE_STATUSES:
+            raise InputRefused(f"'{status}' is not a measure status ({', '.join(MEASURE_STATUSES)})",
+                               f"“{status}”不是措施状态")
+        if self.store.conn.execute("SELECT 1 FROM measure WHERE id = ?", (measure_id,)).fetchone() is None:
+            raise NotFound(f"no measure with id {measure_id}", f"找不到编号为 {measure_id} 的措施")
+        self._write(lambda: self.ops.set_field("measure", measure_id, "status", status, self.actor))

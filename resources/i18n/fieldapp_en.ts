@@ -341,6 +341,10 @@ Please copy the details and send them to county IT support.</translation>
         <translation>Measures</translation>
     </message>
     <message>
+        <source>Monitoring</source>
+        <translation>Monitoring</translation>
+    </message>
+    <message>
         <source>No household open</source>
         <translation>No household open</translation>
     </message>
@@ -697,6 +701,113 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>MonitoringPanel</name>
+    <message>
+        <source>Propose for monitoring…</source>
+        <translation>Propose for monitoring…</translation>
+    </message>
+    <message>
+        <source>Propose risk elimination…</source>
+        <translation>Propose risk elimination…</translation>
+    </message>
+    <message>
+        <source>New risk: back to monitoring…</source>
+        <translation>New risk: back to monitoring…</translation>
+    </message>
+    <message>
+        <source>Add plan measure…</source>
+        <translation>Add plan measure…</translation>
+    </message>
+    <message>
+        <source>since %1</source>
+        <translation>since %1</translation>
+    </message>
+    <message>
+        <source>(phase-out until %1)</source>
+        <translation>(phase-out until %1)</translation>
+    </message>
+    <message>
+        <source>Next: %1, by the %2, due %3</source>
+        <translation>Next: %1, by the %2, due %3</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>overdue</translation>
+    </message>
+    <message>
+        <source>Record: %1…</source>
+        <translation>Record: %1…</translation>
+    </message>
+    <message>
+        <source>village</source>
+        <translation>village</translation>
+    </message>
+    <message>
+        <source>township</source>
+        <translation>township</translation>
+    </message>
+    <message>
+        <source>county</source>
+        <translation>county</translation>
+    </message>
+    <message>
+        <source>Every risk-elimination condition holds.</source>
+        <translation>Every risk-elimination condition holds.</translation>
+    </message>
+    <message>
+        <source>Risk elimination cannot be proposed yet:</source>
+        <translation>Risk elimination cannot be proposed yet:</translation>
+    </message>
+    <message>
+        <source>Plan (一户一策) warnings:</source>
+        <translation>Plan (一户一策) warnings:</translation>
+    </message>
+    <message>
+        <source>Plan measures</source>
+        <translation>Plan measures</translation>
+    </message>
+    <message>
+        <source>Look-back (回头看) due:</source>
+        <translation>Look-back (回头看) due:</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>by %1</translation>
+    </message>
+    <message>
+        <source>Steps taken</source>
+        <translation>Steps taken</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>planned</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>running</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>done</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>Propose for monitoring</source>
+        <translation>Propose for monitoring</translation>
+    </message>
+    <message>
+        <source>Propose risk elimination</source>
+        <translation>Propose risk elimination</translation>
+    </message>
+    <message>
+        <source>New risk: back to monitoring</source>
+        <translation>New risk: back to monitoring</translation>
+    </message>
+</context>
+<context>
     <name>OverviewTab</name>
     <message>
         <source>Visits this month</source>
@@ -795,6 +906,17 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>PlanMeasureDialog</name>
+    <message>
+        <source>Responsible</source>
+        <translation>Responsible</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Until</translation>
+    </message>
+</context>
+<context>
     <name>ProblemStepDialog</name>
     <message>
         <source>Note</source>
@@ -842,6 +964,89 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Last step</source>
         <translation>Last step</translation>
+    </message>
+</context>
+<context>
+    <name>RelayWindow</name>
+    <message>
+        <source>Fieldapp — township relay</source>
+        <translation>Fieldapp — township relay</translation>
+    </message>
+    <message>
+        <source>Township relay: USB sticks to the county and back</source>
+        <translation>Township relay: USB sticks to the county and back</translation>
+    </message>
+    <message>
+        <source>County server: %1</source>
+        <translation>County server: %1</translation>
+    </message>
+    <message>
+        <source>Bundle</source>
+        <translation>Bundle</translation>
+    </message>
+    <message>
+        <source>From device</source>
+        <translation>From device</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>Read a folder instead…</source>
+        <translation>Read a folder instead…</translation>
+    </message>
+    <message>
+        <source>Upload the queue now</source>
+        <translation>Upload the queue now</translation>
+    </message>
+    <message>
+        <source>Plug in a USB stick with visit data. It is read as soon as it is in.</source>
+        <translation>Plug in a USB stick with visit data. It is read as soon as it is in.</translation>
+    </message>
+    <message>
+        <source>Choose the USB stick (or a folder on it)</source>
+        <translation>Choose the USB stick (or a folder on it)</translation>
+    </message>
+    <message>
+        <source>Reading the stick %1 … do not pull it out yet.</source>
+        <translation>Reading the stick %1 … do not pull it out yet.</translation>
+    </message>
+    <message>
+        <source>Done. You can pull out the stick now. Replies for %1 laptops were written onto it.</source>
+        <translation>Done. You can pull out the stick now. Replies for %1 laptops were written onto it.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed on the stick; you can pull it out. %1</source>
+        <translation>Nothing was changed on the stick; you can pull it out. %1</translation>
+    </message>
+    <message>
+        <source>County reachable.</source>
+        <translation>County reachable.</translation>
+    </message>
+    <message>
+        <source>The county cannot be reached now: good bundles wait in the office queue.</source>
+        <translation>The county cannot be reached now: good bundles wait in the office queue.</translation>
+    </message>
+    <message>
+        <source>%1 bundles waiting in the queue.</source>
+        <translation>%1 bundles waiting in the queue.</translation>
+    </message>
+    <message>
+        <source>Checked and delivered to the county</source>
+        <translation>Checked and delivered to the county</translation>
+    </message>
+    <message>
+        <source>Already delivered earlier (nothing new)</source>
+        <translation>Already delivered earlier (nothing new)</translation>
+    </message>
+    <message>
+        <source>Checked; waiting in the queue</source>
+        <translation>Checked; waiting in the queue</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>Refused: %1</translation>
     </message>
 </context>
 <context>
@@ -1058,6 +1263,17 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>SingleInstance</name>
+    <message>
+        <source>Already open</source>
+        <translation>Already open</translation>
+    </message>
+    <message>
+        <source>This data folder is already open in another Fieldapp window on this laptop. Switch to that window (look on the taskbar); this copy will close.</source>
+        <translation>This data folder is already open in another Fieldapp window on this laptop. Switch to that window (look on the taskbar); this copy will close.</translation>
+    </message>
+</context>
+<context>
     <name>StatusTab</name>
     <message>
         <source>This laptop</source>
@@ -1133,6 +1349,25 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>StepDialog</name>
+    <message>
+        <source>Monitoring type</source>
+        <translation>Monitoring type</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Reason (required)</source>
+        <translation>Reason (required)</translation>
+    </message>
+</context>
+<context>
     <name>SyncPanel</name>
     <message>
         <source>Synchronisation with the county</source>
@@ -1161,6 +1396,10 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Review conflicts</source>
         <translation>Review conflicts</translation>
+    </message>
+    <message>
+        <source>Changes held by the county</source>
+        <translation>Changes held by the county</translation>
     </message>
     <message>
         <source>Sync now</source>
@@ -1197,6 +1436,14 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>not enrolled yet</source>
         <translation>not enrolled yet</translation>
+    </message>
+    <message>
+        <source>%1 changes were held by the county: they are outside this laptop&apos;s villages or malformed. County IT can release or reject them.</source>
+        <translation>%1 changes were held by the county: they are outside this laptop&apos;s villages or malformed. County IT can release or reject them.</translation>
+    </message>
+    <message>
+        <source>%1 changes received from the county could not be applied and were set aside; everything else was applied.</source>
+        <translation>%1 changes received from the county could not be applied and were set aside; everything else was applied.</translation>
     </message>
     <message>
         <source>Enroll this laptop with the county first.</source>
@@ -1286,6 +1533,10 @@ Please copy the details and send them to county IT support.</translation>
         <translation>If you forget the passphrase, county IT can recover the data on this laptop once it has been enrolled with the county server (the county recovery key). Until then, a forgotten passphrase means the data cannot be opened. Write the passphrase down and keep it safe.</translation>
     </message>
     <message>
+        <source>This computer is at the township office (relay)…</source>
+        <translation>This computer is at the township office (relay)…</translation>
+    </message>
+    <message>
         <source>Welcome to Fieldapp</source>
         <translation>Welcome to Fieldapp</translation>
     </message>
@@ -1304,6 +1555,22 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Create and open</source>
         <translation>Create and open</translation>
+    </message>
+    <message>
+        <source>Township relay</source>
+        <translation>Township relay</translation>
+    </message>
+    <message>
+        <source>A relay takes visit bundles off USB sticks, checks them and sends them to the county. It keeps no household data and cannot read the bundles.
+
+County server address:</source>
+        <translation>A relay takes visit bundles off USB sticks, checks them and sends them to the county. It keeps no household data and cannot read the bundles.
+
+County server address:</translation>
+    </message>
+    <message>
+        <source>The address must start with https://</source>
+        <translation>The address must start with https://</translation>
     </message>
     <message>
         <source>Unlock</source>

@@ -341,6 +341,10 @@ Please copy the details and send them to county IT support.</source>
         <translation>帮扶措施</translation>
     </message>
     <message>
+        <source>Monitoring</source>
+        <translation>监测帮扶</translation>
+    </message>
+    <message>
         <source>No household open</source>
         <translation>未打开任何农户</translation>
     </message>
@@ -697,6 +701,113 @@ Please copy the details and send them to county IT support.</source>
     </message>
 </context>
 <context>
+    <name>MonitoringPanel</name>
+    <message>
+        <source>Propose for monitoring…</source>
+        <translation>提出纳入监测…</translation>
+    </message>
+    <message>
+        <source>Propose risk elimination…</source>
+        <translation>提出风险消除…</translation>
+    </message>
+    <message>
+        <source>New risk: back to monitoring…</source>
+        <translation>出现新风险：返回监测…</translation>
+    </message>
+    <message>
+        <source>Add plan measure…</source>
+        <translation>添加帮扶措施（一户一策）…</translation>
+    </message>
+    <message>
+        <source>since %1</source>
+        <translation>自 %1</translation>
+    </message>
+    <message>
+        <source>(phase-out until %1)</source>
+        <translation>（渐退期至 %1）</translation>
+    </message>
+    <message>
+        <source>Next: %1, by the %2, due %3</source>
+        <translation>下一步：%1，由%2办理，期限 %3</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>Record: %1…</source>
+        <translation>登记：%1…</translation>
+    </message>
+    <message>
+        <source>village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>county</source>
+        <translation>县</translation>
+    </message>
+    <message>
+        <source>Every risk-elimination condition holds.</source>
+        <translation>风险消除条件均已满足。</translation>
+    </message>
+    <message>
+        <source>Risk elimination cannot be proposed yet:</source>
+        <translation>暂不能提出风险消除：</translation>
+    </message>
+    <message>
+        <source>Plan (一户一策) warnings:</source>
+        <translation>一户一策提示：</translation>
+    </message>
+    <message>
+        <source>Plan measures</source>
+        <translation>帮扶措施</translation>
+    </message>
+    <message>
+        <source>Look-back (回头看) due:</source>
+        <translation>待回头看：</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>截止 %1</translation>
+    </message>
+    <message>
+        <source>Steps taken</source>
+        <translation>办理记录</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>计划中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>实施中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Propose for monitoring</source>
+        <translation>提出纳入监测</translation>
+    </message>
+    <message>
+        <source>Propose risk elimination</source>
+        <translation>提出风险消除</translation>
+    </message>
+    <message>
+        <source>New risk: back to monitoring</source>
+        <translation>出现新风险：返回监测</translation>
+    </message>
+</context>
+<context>
     <name>OverviewTab</name>
     <message>
         <source>Visits this month</source>
@@ -795,6 +906,17 @@ Please copy the details and send them to county IT support.</source>
     </message>
 </context>
 <context>
+    <name>PlanMeasureDialog</name>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>截止日期</translation>
+    </message>
+</context>
+<context>
     <name>ProblemStepDialog</name>
     <message>
         <source>Note</source>
@@ -842,6 +964,89 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Last step</source>
         <translation>最近一步</translation>
+    </message>
+</context>
+<context>
+    <name>RelayWindow</name>
+    <message>
+        <source>Fieldapp — township relay</source>
+        <translation>Fieldapp — 乡镇中转站</translation>
+    </message>
+    <message>
+        <source>Township relay: USB sticks to the county and back</source>
+        <translation>乡镇中转站：U盘数据送到县里，县里回复写回U盘</translation>
+    </message>
+    <message>
+        <source>County server: %1</source>
+        <translation>县服务器：%1</translation>
+    </message>
+    <message>
+        <source>Bundle</source>
+        <translation>数据包</translation>
+    </message>
+    <message>
+        <source>From device</source>
+        <translation>来自设备</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Read a folder instead…</source>
+        <translation>改为读取一个文件夹…</translation>
+    </message>
+    <message>
+        <source>Upload the queue now</source>
+        <translation>立即上传暂存队列</translation>
+    </message>
+    <message>
+        <source>Plug in a USB stick with visit data. It is read as soon as it is in.</source>
+        <translation>请插入装有走访数据的U盘，插上后会自动读取。</translation>
+    </message>
+    <message>
+        <source>Choose the USB stick (or a folder on it)</source>
+        <translation>选择U盘（或U盘上的文件夹）</translation>
+    </message>
+    <message>
+        <source>Reading the stick %1 … do not pull it out yet.</source>
+        <translation>正在读取U盘 %1 …… 请先不要拔出。</translation>
+    </message>
+    <message>
+        <source>Done. You can pull out the stick now. Replies for %1 laptops were written onto it.</source>
+        <translation>完成，现在可以拔出U盘了。已把 %1 台笔记本的回复写到U盘上。</translation>
+    </message>
+    <message>
+        <source>Nothing was changed on the stick; you can pull it out. %1</source>
+        <translation>U盘上的内容没有改动，可以拔出。%1</translation>
+    </message>
+    <message>
+        <source>County reachable.</source>
+        <translation>县服务器可以连接。</translation>
+    </message>
+    <message>
+        <source>The county cannot be reached now: good bundles wait in the office queue.</source>
+        <translation>现在连不上县服务器：核验通过的数据包暂存在本办公室，联网后上传。</translation>
+    </message>
+    <message>
+        <source>%1 bundles waiting in the queue.</source>
+        <translation>暂存队列中有 %1 个数据包等待上传。</translation>
+    </message>
+    <message>
+        <source>Checked and delivered to the county</source>
+        <translation>核验通过，已送达县里</translation>
+    </message>
+    <message>
+        <source>Already delivered earlier (nothing new)</source>
+        <translation>以前已经送达（没有新内容）</translation>
+    </message>
+    <message>
+        <source>Checked; waiting in the queue</source>
+        <translation>核验通过，在暂存队列中等待</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>拒收：%1</translation>
     </message>
 </context>
 <context>
@@ -1058,6 +1263,17 @@ Please copy the details and send them to county IT support.</source>
     </message>
 </context>
 <context>
+    <name>SingleInstance</name>
+    <message>
+        <source>Already open</source>
+        <translation>已经打开</translation>
+    </message>
+    <message>
+        <source>This data folder is already open in another Fieldapp window on this laptop. Switch to that window (look on the taskbar); this copy will close.</source>
+        <translation>本机上另一个 Fieldapp 窗口已经打开了这个数据文件夹。请切换到那个窗口（在任务栏上找）；这个窗口将关闭。</translation>
+    </message>
+</context>
+<context>
     <name>StatusTab</name>
     <message>
         <source>This laptop</source>
@@ -1133,6 +1349,25 @@ Please copy the details and send them to county IT support.</source>
     </message>
 </context>
 <context>
+    <name>StepDialog</name>
+    <message>
+        <source>Monitoring type</source>
+        <translation>监测类型</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Reason (required)</source>
+        <translation>原因（必填）</translation>
+    </message>
+</context>
+<context>
     <name>SyncPanel</name>
     <message>
         <source>Synchronisation with the county</source>
@@ -1161,6 +1396,10 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Review conflicts</source>
         <translation>处理冲突</translation>
+    </message>
+    <message>
+        <source>Changes held by the county</source>
+        <translation>被县里暂扣的修改</translation>
     </message>
     <message>
         <source>Sync now</source>
@@ -1197,6 +1436,14 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>not enrolled yet</source>
         <translation>尚未登记</translation>
+    </message>
+    <message>
+        <source>%1 changes were held by the county: they are outside this laptop&apos;s villages or malformed. County IT can release or reject them.</source>
+        <translation>有 %1 条修改被县里暂扣：它们超出本机负责的村，或格式有误。县里信息员可以放行或驳回。</translation>
+    </message>
+    <message>
+        <source>%1 changes received from the county could not be applied and were set aside; everything else was applied.</source>
+        <translation>从县里收到的 %1 条修改无法应用，已单独存放；其余修改均已应用。</translation>
     </message>
     <message>
         <source>Enroll this laptop with the county first.</source>
@@ -1286,6 +1533,10 @@ Please copy the details and send them to county IT support.</source>
         <translation>本机在县级服务器登记后，如果忘记口令，县里的技术人员可以用县级恢复密钥找回本机数据。登记之前忘记口令，数据将无法打开。请把口令写下来妥善保管。</translation>
     </message>
     <message>
+        <source>This computer is at the township office (relay)…</source>
+        <translation>这台电脑在乡镇办公室（用作中转站）…</translation>
+    </message>
+    <message>
         <source>Welcome to Fieldapp</source>
         <translation>欢迎使用 Fieldapp 入户走访</translation>
     </message>
@@ -1304,6 +1555,22 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Create and open</source>
         <translation>创建并打开</translation>
+    </message>
+    <message>
+        <source>Township relay</source>
+        <translation>乡镇中转站</translation>
+    </message>
+    <message>
+        <source>A relay takes visit bundles off USB sticks, checks them and sends them to the county. It keeps no household data and cannot read the bundles.
+
+County server address:</source>
+        <translation>中转站从U盘上取下走访数据包，核验后送到县里。它不保存任何农户数据，也无法读取数据包的内容。
+
+县服务器地址：</translation>
+    </message>
+    <message>
+        <source>The address must start with https://</source>
+        <translation>地址必须以 https:// 开头</translation>
     </message>
     <message>
         <source>Unlock</source>

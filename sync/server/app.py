@@ -16,9 +16,12 @@ from fieldapp.errors import FieldappError
 from fieldapp.merge import Op
 from sync import bundle as bf
 from sync.server.county import County, Refused
+from sync.server.hardening import BodyTooLarge, Hardening
+from sync.server.params import UUID_PATTERN, UuidPath
 
 MAX_PUSH_BYTES = 32 * 1024 * 1024
 MAX_BUNDLE_BYTES = 512 * 1024 * 1024
+MAX_ROSTER_BYTES = 64 * 1024 * 1024
 MAX_OPS = 50_000
 MAX_SEQS = 200_000
 Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -33,7 +36,7 @@ class OpModel(BaseModel):
     device_id: Id
     device_seq: int = Field(ge=1, le=2**53)
     hlc: str = Field(pattern=r"^[0-9]{13}-[0-9]{6}$")
-    entity: Literal["household", "member", "visit", "problem", "measure", "attachment"]
+    entity: Literal["household", "member", "visit", "problem", "measure", "attachment", "monitor_step", "campaign"]
     entity_id: Id
     field: str = Field(min_length=1, max_length=64)
     value: Any = None
@@ -48,8 +51,8 @@ class OpModel(BaseModel):
 
 class EnrollRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str = Field(min_length=4, max_length=32)
-    device_id: Id
+    code: str = Field(min_length=4, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
+    device_id: str = Field(pattern=UUID_PATTERN, max_length=36, description="the laptop's id (canonical UUID text)")
     sign_public: Hex64
     box_public: Hex64
     recovery_wrap: dict[str, str] | None = None
@@ -133,10 +136,20 @@ def _problem(status: int, code: str, en: str, zh: str) -> JSONResponse:
     return JSONResponse({"code": code, "reason": en, "reason_zh": zh}, status_code=status)
 
 
-def create_app(county: County) -> FastAPI:
-    """The FastAPI app over one :class:`County`."""
-    app = FastAPI(title="Fieldapp county server", version="1", description="Sync API of the county server.")
+def create_app(county: County, *, api_docs: bool = False) -> Any:
+    """The ASGI app over one :class:`County`: the FastAPI app inside the :class:`Hardening`
+    middleware (body limits while reading, security headers). ``/docs`` and ``/openapi.json``
+    exist only with ``api_docs`` (``fieldapp serve --api-docs``)."""
+    app = FastAPI(title="Fieldapp county server", version="1", description="Sync API of the county server.",
+                  docs_url="/docs" if api_docs else None, redoc_url=None,
+                  openapi_url="/openapi.json" if api_docs else None)
     app.state.county = county
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(_req: Request, exc: BodyTooLarge) -> JSONResponse:
+        mib = max(1, exc.limit // (1024 * 1024))
+        return _problem(413, "too_large", f"the request is larger than {mib} MiB; send less at once",
+                        f"请求超过 {mib} MiB；请分批发送")
 
     @app.exception_handler(Refused)
     async def _refused(_req: Request, exc: Refused) -> JSONResponse:
@@ -162,19 +175,23 @@ def create_app(county: County) -> FastAPI:
         """Enroll a laptop with a one-time code; returns county keys, card key and assignments."""
         return county.enroll(req.code, req.device_id, req.sign_public, req.box_public, req.recovery_wrap)
 
-    @app.post("/api/v1/push", response_model=PushResponse, responses=ERRORS)
+    @app.post("/api/v1/push", response_model=PushResponse, responses=ERRORS, openapi_extra={"requestBody": {
+        "required": True, "content": {"application/json": {"schema": {"type": "object"}}}}})
     async def push(
         request: Request,
-        req: PushRequest,
         x_fieldapp_device: Annotated[str, Header(max_length=64)],
         x_fieldapp_time: Annotated[str, Header(max_length=20)],
         x_fieldapp_nonce: Annotated[str, Header(max_length=64)],
         x_fieldapp_signature: Annotated[str, Header(max_length=200)],
     ) -> Any:
-        """Store a batch of the device's own ops; the answer acks the highest contiguous seq stored."""
-        if int(request.headers.get("content-length") or 0) > MAX_PUSH_BYTES:
-            return _problem(413, "too_large", "the batch is too large; send smaller batches", "批次过大；请分批上传")
+        """Store a batch of the device's own ops (a PushRequest); the answer acks the highest contiguous
+        seq received. The body's size is limited while it is read, and its signature is checked before
+        it is parsed."""
         await authenticate(request, x_fieldapp_device, x_fieldapp_time, x_fieldapp_nonce, x_fieldapp_signature)
+        try:
+            req = PushRequest.model_validate_json(await request.body())
+        except ValidationError as exc:
+            return _problem(422, "invalid", str(exc).splitlines()[0][:300], "请求格式错误")
         ops = [m.to_op() for m in req.ops]
         return await run_in_threadpool(county.push, x_fieldapp_device, ops)
 
@@ -220,13 +237,23 @@ def create_app(county: County) -> FastAPI:
     )
     async def upload_bundle(request: Request) -> Any:
         """Import an uplink bundle (relay or admin upload); the bundle's own signatures authenticate it."""
-        if int(request.headers.get("content-length") or 0) > MAX_BUNDLE_BYTES:
-            return _problem(413, "too_large", "the bundle is too large", "数据包过大")
-        data = await request.body()
+        stream = bf.BundleStream(county=county.county, senders=county.sender, kind="uplink", limit=MAX_BUNDLE_BYTES)
         try:
+            # Checked as it arrives: junk, foreign or oversized uploads are refused after the first chunk,
+            # and nothing is held in memory before the sender's signature over the whole stream holds.
+            async for chunk in request.stream():
+                if stream.header is None:
+                    await run_in_threadpool(stream.feed, chunk)
+                else:
+                    stream.feed(chunk)
+            data = await run_in_threadpool(stream.finish)
             return await run_in_threadpool(county.import_bundle, data)
+        except bf.BundleTooLarge as exc:
+            return _problem(413, exc.code, exc.en, exc.zh)
         except bf.BundleRefused as exc:
             return _problem(422, exc.code, exc.en, exc.zh)
+        finally:
+            stream.close()
 
     @app.get("/api/v1/devices", response_model=list[DeviceKey])
     def devices() -> Any:
@@ -238,7 +265,7 @@ def create_app(county: County) -> FastAPI:
         responses={**ERRORS, 200: {"content": {"application/octet-stream": {}}}},
         response_class=Response,
     )
-    def downlink(device_id: Annotated[str, Field(max_length=64)]) -> Response:
+    def downlink(device_id: UuidPath) -> Response:
         """The device's latest downlink bundle (sealed to the device; a relay cannot read it)."""
         return Response(county.downlink(device_id), media_type="application/octet-stream")
 
@@ -249,14 +276,15 @@ def create_app(county: County) -> FastAPI:
     from sync.server.dashboard.web import mount
 
     mount(app, county)
-    return app
+    return Hardening(app, {"/api/v1/push": MAX_PUSH_BYTES, "/api/v1/bundles": MAX_BUNDLE_BYTES,
+                           "/dashboard/roster": MAX_ROSTER_BYTES, "/dashboard/divisions": MAX_ROSTER_BYTES})
 
 
 def serve(data: str, db: str | None, host: str, port: int, county: str | None = None,
-          tls_cert: str | None = None, tls_key: str | None = None) -> None:
+          tls_cert: str | None = None, tls_key: str | None = None, api_docs: bool = False) -> None:
     """Run the county server with uvicorn (blocks)."""
     import uvicorn
 
     c = County(Path(data), db, county)
-    app = create_app(c)
+    app = create_app(c, api_docs=api_docs)
     uvicorn.run(app, host=host, port=port, log_level="warning", ssl_certfile=tls_cert, ssl_keyfile=tls_key)

@@ -28,13 +28,12 @@ from sync import bundle as bf
 from sync.protocol import request_message
 from sync.server import schema as t
 from sync.server.ingest import IngestResult, advance_high_water, days_ahead, ingest
-from sync.server.screen import held_count, held_seqs, hold, retry_unknown, screen
+from sync.server.screen import has_held, held_count, held_seqs, hold, retry_unknown, screen
 from sync.server.state import refresh_for_ops
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CLOCK_SKEW_S = 300  # DESIGN §5: request timestamps within ±5 minutes
 NONCE_KEEP_S = 2 * CLOCK_SKEW_S
-DEFAULT_COUNTY = "000000"
 
 
 class Refused(FieldappError):  # noqa: N818 (named like fieldapp.errors)
@@ -89,7 +88,7 @@ def migrate(engine: Engine) -> None:
 
 # ----- county keys --------------------------------------------------------------------
 def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
         fh.flush()
@@ -120,7 +119,12 @@ class CountyKeys:
                     f"{data} 属于县 {cfg['county']}，不是 {county}",
                 )
         else:
-            cfg = {"county": county or os.environ.get("FIELDAPP_COUNTY") or DEFAULT_COUNTY, "created_at": utc_now()}
+            code = county or os.environ.get("FIELDAPP_COUNTY")
+            if not code or not (len(code) == 6 and code.isdigit()):
+                raise InputRefused(
+                    f"{data} holds no county yet: pass --county CODE (the 6-digit county code) the first time",
+                    f"{data} 中还没有县的设置：第一次运行时请加 --county 县代码（6位数字）")
+            cfg = {"county": code, "created_at": utc_now()}
         files: dict[str, Callable[[], bytes]] = {"sign.key": lambda: bf.raw_private(Ed25519PrivateKey.generate()),
                  "box.key": lambda: bf.raw_private(X25519PrivateKey.generate()),
                  "card.key": lambda: os.urandom(32)}
@@ -130,12 +134,12 @@ class CountyKeys:
         if not (data / "recovery.key").exists():
             priv, pub = generate_recovery_keypair()
             _write_private(data / "recovery.key", priv.hex().encode())
-            (data / "recovery.pub").write_text(pub.hex() + "\n")
+            (data / "recovery.pub").write_text(pub.hex() + "\n", "ascii")
         if not cfg_path.exists():
             cfg_path.write_text(json.dumps(cfg, indent=1) + "\n", "utf-8")
 
         def read(name: str) -> bytes:
-            return bytes.fromhex((data / name).read_text().strip())
+            return bytes.fromhex((data / name).read_text("ascii").strip())
 
         return cls(cfg["county"], bf.load_ed25519(read("sign.key")), bf.load_x25519(read("box.key")),
                    read("card.key"), read("recovery.pub"))
@@ -221,6 +225,11 @@ class County:
 
     def enroll(self, code: str, device_id: str, sign_public: str, box_public: str,
                recovery_wrap: dict[str, Any] | None) -> dict[str, Any]:
+        from fieldapp.opschema import UUID_RE
+
+        if not UUID_RE.match(device_id):
+            # The id reaches URLs, file names and form actions (revoke): only canonical UUID text.
+            raise Refused("bad_device_id", "the laptop's id is not a canonical UUID", "本机编号不是有效的 UUID", 422)
         with self._write() as conn:
             row = conn.execute(sa.select(t.enroll_codes).where(t.enroll_codes.c.code == normalise_code(code))).first()
             if row is None:
@@ -339,10 +348,11 @@ class County:
         if ahead:
             return ahead
         held = hold(conn, device_id, s.held)
+        any_held = bool(held) or has_held(conn, device_id)
         res = ingest(conn, s.good)
         res.duplicates += s.resent
         refresh_for_ops(conn, s.good, res.facts)
-        if s.good:
+        if s.good and any_held:
             later = retry_unknown(conn, device_id, county=self.county, villages=villages).good
             if later:
                 more = ingest(conn, later)
@@ -351,7 +361,7 @@ class County:
                 res.alarms += more.alarms
         for op_id in res.alarms:
             self._quarantine(conn, "alarm", device_id, "integrity_alarm", f"op {op_id} arrived with different content")
-        hw = advance_high_water(conn, device_id, dev.hw_seq, held_seqs(conn, device_id, dev.hw_seq))
+        hw = advance_high_water(conn, device_id, dev.hw_seq, held_seqs(conn, device_id, dev.hw_seq) if any_held else ())
         if hw != dev.hw_seq:
             conn.execute(t.devices.update().where(t.devices.c.device_id == device_id).values(hw_seq=hw))
         return res, held, hw
@@ -485,6 +495,17 @@ class County:
                      .where(o.c.household_id.in_(moved), o.c.seq <= cursor, o.c.device_id != device_id)
                      .order_by(o.c.seq))
             rows = [*conn.execute(older).all(), *rows]
+        # County-wide facts (回头看 campaigns) belong to no household: every laptop of the county gets them.
+        upto = int(rows[-1].seq) if more and rows else None
+        county_wide = (sa.select(o.c.seq, o.c.op_id, o.c.device_id, o.c.device_seq, o.c.hlc, o.c.county, o.c.entity,
+                                 o.c.entity_id, o.c.field, o.c.value, o.c.supersedes, o.c.schema_version, o.c.author)
+                       .where(o.c.seq > cursor, o.c.entity == "campaign", o.c.household_id.is_(None),
+                              o.c.device_id != device_id))
+        if upto is not None:
+            county_wide = county_wide.where(o.c.seq <= upto)
+        extra = conn.execute(county_wide.order_by(o.c.seq)).all()
+        if extra:
+            rows = sorted([*rows, *extra], key=lambda r: int(r.seq))
         out = [Op(op_id=r.op_id, device_id=r.device_id, device_seq=int(r.device_seq), hlc=r.hlc, entity=r.entity,
                   entity_id=r.entity_id, field=r.field, value=json.loads(r.value) if r.value is not None else None,
                   supersedes=tuple(json.loads(r.supersedes)), county=r.county, schema_version=int(r.schema_version),

@@ -170,34 +170,5 @@ def json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def village_summary_pdf(html: str) -> bytes:
-    """Print an HTML page to PDF with headless Chromium (Debian's ``chromium``).
-
-    The page holds aggregate numbers only; the temporary folder is private and removed.
-
-    Raises:
-        RuntimeError: Chromium is missing or failed.
-    """
-    import shutil
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    exe = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-    if not Path(exe).exists():
-        raise RuntimeError("chromium is not installed (apt-get install chromium)")
-    with tempfile.TemporaryDirectory(prefix="fieldapp-pdf-") as tmp:
-        src, out = Path(tmp) / "summary.html", Path(tmp) / "summary.pdf"
-        src.write_text(html, "utf-8")
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={Path(tmp) / 'profile'}", "--no-pdf-header-footer",
-               f"--print-to-pdf={out}", src.as_uri()]
-        proc = subprocess.run(cmd, capture_output=True, timeout=90)
-        if not out.exists() or out.stat().st_size == 0:
-            raise RuntimeError(f"chromium could not print the summary: {proc.stderr.decode(errors='replace')[-300:]}")
-        return out.read_bytes()
-
-
 def rows_for(conn: Connection, table: Any) -> int:
     return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0)

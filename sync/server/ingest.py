@@ -194,7 +194,8 @@ def _encoder(sample: Op) -> Any:
     checked on a fresh copy of ``sample``, and should the two ever differ, the op's own method is used.
     """
     def fast(op: Op) -> tuple[str, str]:
-        value_json = dumps(op.value)
+        # The screen (fieldapp.opschema.value_json) already encoded the value the same way.
+        value_json = op.__dict__.get("_value_json") or dumps(op.value)
         return value_json, hashlib.sha256(_digest_body(op, value_json).encode("utf-8")).hexdigest()
 
     def slow(op: Op) -> tuple[str, str]:

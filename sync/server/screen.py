@@ -66,11 +66,18 @@ def _detail(code: str) -> str:
     return REASONS[code][0]
 
 
-def _ops_by_seq(conn: Connection, device_id: str, seqs: Collection[int]) -> dict[int, str | None]:
+def has_held(conn: Connection, device_id: str) -> bool:
+    """Whether the county ever held an op of this device (most devices: never)."""
+    return conn.execute(sa.select(t.held_ops.c.id).where(t.held_ops.c.device_id == device_id).limit(1)).first() \
+        is not None
+
+
+def _ops_by_seq(conn: Connection, device_id: str, seqs: Collection[int], held: bool) -> dict[int, str | None]:
     """device_seq -> op id of what the county holds already (stored or held) for a device."""
     out: dict[int, str | None] = {}
-    out.update(select_in(conn, "SELECT device_seq, op_id FROM held_ops WHERE device_id = ? AND device_seq {ids}",
-                         seqs, device_id))
+    if held:
+        out.update(select_in(conn, "SELECT device_seq, op_id FROM held_ops WHERE device_id = ? AND device_seq {ids}",
+                             seqs, device_id))
     out.update(select_in(conn, "SELECT device_seq, op_id FROM ops WHERE device_id = ? AND device_seq {ids}",
                          seqs, device_id))
     return out
@@ -98,9 +105,12 @@ def screen(conn: Connection, ops: list[Op], *, county: str, sender: str,
             candidates.append(op)
     if not candidates:
         return res
-    taken = _ops_by_seq(conn, sender, {op.device_seq for op in candidates})
-    held_ids = set() if retry else {r[0] for r in select_in(conn, "SELECT op_id FROM held_ops WHERE op_id {ids}",
-                                                            {op.op_id for op in candidates})}
+    held_before = has_held(conn, sender)
+    taken = _ops_by_seq(conn, sender, {op.device_seq for op in candidates}, held_before)
+    held_ids: set[str] = set()
+    if held_before and not retry:
+        held_ids.update(r[0] for r in select_in(conn, "SELECT op_id FROM held_ops WHERE op_id {ids}",
+                                                {op.op_id for op in candidates}))
     fresh: list[Op] = []
     for op in candidates:
         if op.op_id in held_ids:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from fieldapp.merge import FACT_FIELD, Op
 from fieldapp.store import utc_now
+from sync.server import campaigns as campaign_state
 from sync.server import dash_tables as d
 from sync.server import schema as t
 from sync.server.ingest import (
@@ -144,6 +145,7 @@ def refresh_for_ops(conn: Connection, ops: list[Op], stored: Known | None = None
     refresh(conn, {i for e, i in targets if e == "member"}, {i for e, i in targets if e == "visit"},
             {i for e, i in targets if e == "problem"}, households, stored)
     project_steps(conn, ops, stored)
+    campaign_state.project(conn, ops, stored)
 
 
 def refresh(conn: Connection, members: set[str], visits: set[str], problems: set[str], households: set[str],
@@ -294,6 +296,7 @@ def rebuild(conn: Connection) -> int:
             ids[e].add(i)
     refresh(conn, ids["member"], ids["visit"], ids["problem"], ids["household"])
     rebuild_steps(conn)
+    campaign_state.rebuild(conn)
     upsert(conn, d.projection_meta, [{"key": "version", "value": PROJECTION_VERSION}], ["key"])
     return len(ids["household"])
 

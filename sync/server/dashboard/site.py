@@ -11,7 +11,7 @@ import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import sqlalchemy as sa
 from fastapi import Request
@@ -39,12 +39,17 @@ from sync.server.roster import value_text
 from sync.server.state import ensure_built
 
 SESSION_COOKIE, LOGIN_COOKIE, LANG_COOKIE = "fa_session", "fa_login", "fa_lang"
+PASSWORD_PAGE = "/dashboard/password"
 UNIT_SORTS = ("code", "households", "monitored", "share", "open_problems", "overdue", "conflicts")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class LoginRequired(Exception):
     pass
+
+
+class PasswordChangeRequired(Exception):
+    """The account's password was set by someone else: it must choose its own first."""
 
 
 class Denied(Exception):
@@ -62,9 +67,10 @@ class Dashboard:
         self.policy = load_policy(county.county[:2])
         self.env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
                                autoescape=select_autoescape(["html"]))
-        self.env.globals.update(code_label=code_label, indicators=d.INDICATORS, pct=_pct, value_text=value_text)
+        self.env.globals.update(code_label=code_label, indicators=d.INDICATORS, pct=pct, value_text=value_text)
         self.zone = localtime.zone_of(getattr(county, "data", None))
         self.env.filters["seg"] = url_part
+        self.env.globals["link"] = link
         self.env.filters["local"] = lambda v, seconds=False: localtime.local_text(v, self.zone, seconds)
         # roster uploads waiting for the clerk's confirmation: token -> (expires, username, file)
         self.pending_rosters: dict[str, tuple[float, str, bytes]] = {}
@@ -92,6 +98,7 @@ class Dashboard:
         lang = self.lang(request)
         html = self.env.get_template(name).render(
             t=lambda k: tr(k, lang), lang=lang, account=account, csrf=csrf, county=self.county.county,
+            county_name=self.county_name(), min_password=MIN_PASSWORD,
             path=request.url.path + (f"?{request.url.query}" if request.url.query else ""), **ctx)
         resp = HTMLResponse(html, status_code=status)
         resp.headers["Cache-Control"] = "no-store"
@@ -118,6 +125,18 @@ class Dashboard:
 
     def home_of(self, account: Account) -> str:
         return f"/dashboard/area/{account.township if account.role == 'township' else self.county.county}"
+
+    def county_name(self) -> str:
+        with self.engine.connect() as conn:
+            name = conn.execute(sa.select(d.divisions.c.name).where(d.divisions.c.code == self.county.county)).scalar()
+        return str(name or "")
+
+    def names(self) -> dict[str, str]:
+        """Code -> name of the county, its townships and villages (the division list, then roster names)."""
+        with self.engine.connect() as conn:
+            out = {code: name for code, (name, _tn) in queries.village_names(conn).items() if name}
+            out.update(divisions.all_names(conn))
+        return out
 
     # ----- shared page contexts ------------------------------------------------------
     def area_context(self, account: Account, scope: Scope, sort: str, desc: bool) -> dict[str, Any]:
@@ -155,13 +174,17 @@ class Dashboard:
             return code
 
         households = charts.hbars([(name(u.code), float(u.households), float(u.monitored)) for u in rows],
-                                  legend=(tr("households", lang), tr("monitored", lang)))
+                                  legend=(tr("households", lang), tr("monitored", lang)),
+                                  title=tr("chart_villages", lang),
+                                  links=[link("/dashboard/households", scope=u.code) for u in rows])
         share = charts.hbars([(name(u.code), u.all_met_share or 0.0, 0.0) for u in rows], max_value=1.0,
-                             percent=True, colors=("#27ae60", "#27ae60"))
+                             percent=True, colors=("#1b7340", "#1b7340"), title=tr("chart_share", lang),
+                             links=[link("/dashboard/households", scope=u.code, all_met=1) for u in rows])
         return {"households": households, "share": share, "name": name}
 
     def month_chart(self, ctx: dict[str, Any], lang: str) -> str:
-        return charts.columns(ctx["months"], (tr("opened", lang), tr("closed", lang)))
+        return charts.columns(ctx["months"], (tr("opened", lang), tr("closed", lang)),
+                              title=tr("problems_over_time", lang))
 
     def accounts_page(self, request: Request, account: Account, csrf: str, status: int = 200,
                       **extra: Any) -> HTMLResponse:
@@ -170,7 +193,7 @@ class Dashboard:
             names = queries.village_names(conn)
         tnames = {tc: next((v[1] for k, v in names.items() if k.startswith(tc) and v[1]), "") for tc in townships}
         return self.render(request, "accounts.html", account, csrf, status=status, accounts=list_accounts(self.engine),
-                           roles=ROLES, townships=tnames, min_password=MIN_PASSWORD, form=extra.get("form") or {},
+                           roles=ROLES, townships=tnames, form=extra.get("form") or {},
                            error=extra.get("error"), done=extra.get("done"), target=extra.get("target"),
                            password=extra.get("password"))
 
@@ -197,6 +220,13 @@ def url_part(value: object) -> str:
     return quote(str(value), safe="")
 
 
+def link(path: str, params: dict[str, Any] | None = None, **more: Any) -> str:
+    """``path`` with the non-empty ``params`` (then ``more``) as a quoted query string."""
+    merged = {**(params or {}), **more}
+    query = urlencode({k: v for k, v in merged.items() if v not in (None, "", 0, False)})
+    return f"{path}?{query}" if query else path
+
+
 def day_or_today(text: str) -> str:
     """An ISO day from a query value, today when it is not one."""
     try:
@@ -205,5 +235,5 @@ def day_or_today(text: str) -> str:
         return date.today().isoformat()
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"

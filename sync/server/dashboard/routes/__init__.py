@@ -1,5 +1,16 @@
 """The dashboard's routers, one per area; ``ROUTERS`` is what ``mount`` includes."""
 
-from sync.server.dashboard.routes import accounts, devices, exports, overview, roster, spotchecks
+from sync.server.dashboard.routes import (
+    accounts,
+    campaigns,
+    devices,
+    exports,
+    lists,
+    monitoring,
+    overview,
+    roster,
+    spotchecks,
+)
 
-ROUTERS = (overview.router, roster.router, spotchecks.router, devices.router, accounts.router, exports.router)
+ROUTERS = (overview.router, roster.router, spotchecks.router, devices.router, accounts.router, exports.router,
+           lists.router, monitoring.router, campaigns.router)

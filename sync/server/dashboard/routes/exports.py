@@ -9,11 +9,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from fieldapp.store import utc_now
 from sync.server import localtime
+from sync.server.dash_tables import INDICATORS
 from sync.server.dashboard import queries
 from sync.server.dashboard.deps import Current, Dash, VillageScope
-from sync.server.dashboard.i18n import tr
-from sync.server.dashboard.site import XLSX
-from sync.server.exports import export_workbook, village_summary_pdf
+from sync.server.dashboard.i18n import code_label, tr
+from sync.server.dashboard.site import XLSX, pct
+from sync.server.exports import export_workbook
+from sync.server.summary_pdf import Summary, render
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
@@ -41,13 +43,32 @@ def export_xlsx(current: Current, dash: Dash, village: str = "") -> Response:
 def village_pdf(request: Request, current: Current, scope: VillageScope, dash: Dash) -> Response:
     lang = dash.lang(request)
     ctx = dash.area_context(current.account, scope, "code", False)
-    html = dash.env.get_template("summary.html").render(
-        t=lambda k: tr(k, lang), lang=lang, county=dash.county.county, account=current.account,
-        made_at=localtime.local_text(utc_now(), dash.zone), bars=dash.bars(ctx, lang), month_chart=dash.month_chart(ctx, lang),
-        **ctx)
+    total = ctx["total"]
+
+    def t(key: str) -> str:
+        return tr(key, lang)
+
+    summary = Summary(
+        title=f"{t('summary_title')}：{dash.bars(ctx, lang)['name'](scope.code)}（{scope.code}）",
+        made=f"{t('generated')} {localtime.local_text(utc_now(), dash.zone)} · {current.account.username}",
+        cards=[(t(k), n) for k, n in (("households", total.households), ("monitored", total.monitored),
+                                      ("visited", total.visited), ("open_problems", total.open_problems),
+                                      ("overdue", total.overdue), ("conflicts", total.conflicts))],
+        columns=[(code_label("monitoring_type", c, lang), total.by_monitoring.get(c, 0)) for c in queries.MONITORING]
+        + [(code_label("household_type", c, lang), total.by_type.get(c, 0)) for c in queries.HOUSEHOLD_TYPES],
+        indicators=[(code_label("indicator", i, lang), *(total.indicators.get(i, {}).get(k, 0)
+                                                         for k in ("met", "not_met", "unknown")), pct(total.share(i)))
+                    for i in INDICATORS],
+        problems=[(code_label("indicator", i, lang), *(b.get(a, 0) for a in ("lt30", "d30_90", "gt90")))
+                  for i, b in sorted(ctx["problems"].items(), key=lambda kv: _indicator_order(kv[0]))],
+        months=ctx["months"], t=t)
     try:
-        pdf = village_summary_pdf(html)
+        pdf = render(summary)
     except RuntimeError as exc:
         return Response(str(exc), status_code=503, media_type="text/plain")
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f"inline; filename=village-{scope.code}.pdf"})
+
+
+def _indicator_order(code: str) -> int:
+    return INDICATORS.index(code) if code in INDICATORS else len(INDICATORS)

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sync.server.accounts import log_access
-from sync.server.dashboard import queries
+from sync.server.dashboard import lists, queries
 from sync.server.dashboard.deps import AreaScope, Current, Dash, VillageScope
 from sync.server.dashboard.site import LANG_COOKIE, Denied
+from sync.server.params import UuidPath
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
@@ -50,7 +51,7 @@ def area(request: Request, current: Current, scope: AreaScope, dash: Dash, sort:
 
 
 @router.get("/household/{hid}", response_class=HTMLResponse)
-def household(request: Request, hid: str, current: Current, dash: Dash) -> Response:
+def household(request: Request, hid: UuidPath, current: Current, dash: Dash) -> Response:
     account = current.account
     with dash.engine.begin() as conn:
         doc = queries.household(conn, hid[:64])
@@ -58,8 +59,10 @@ def household(request: Request, hid: str, current: Current, dash: Dash) -> Respo
             raise Denied(404, "not_found")
         if not account.sees_village(doc["row"].village_code):
             raise Denied(403, "forbidden")
+        values = {(c.entity_id, c.field): lists.conflict_values(conn, c.entity_id, c.field) for c in doc["conflicts"]}
         log_access(conn, account.username, "view_household", hid, [hid])
-    return dash.render(request, "household.html", account, current.csrf, doc=doc)
+    return dash.render(request, "household.html", account, current.csrf, doc=doc, conflict_values=values,
+                       names=dash.names())
 
 
 @router.get("/api/summary/{code}")

@@ -139,7 +139,7 @@ def _divisions_page(request: Request, dash: Dashboard, current: Any, status: int
     with dash.engine.connect() as conn:
         names = divisions.all_names(conn)
     return dash.render(request, "divisions.html", current.account, current.csrf, status=status,
-                       county_name=names.get(dash.county.county, ""), tree=divisions.as_tree(names),
+                       tree=divisions.as_tree(names),
                        error=extra.get("error"), done=extra.get("done"))
 
 

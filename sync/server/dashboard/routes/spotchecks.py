@@ -13,6 +13,7 @@ from sync.server import spotcheck
 from sync.server.accounts import log_access
 from sync.server.dashboard.deps import Current, Dash, Form, Session, WriterCurrent
 from sync.server.dashboard.site import Dashboard, day_or_today, url_part
+from sync.server.params import UuidPath
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
@@ -46,7 +47,7 @@ def spot_report(request: Request, current: Current, dash: Dash) -> Response:
 
 
 @router.post("/spotchecks/{visit_id}")
-async def spot_record(request: Request, visit_id: str, current: WriterCurrent, form: Form, dash: Dash) -> Response:
+async def spot_record(request: Request, visit_id: UuidPath, current: WriterCurrent, form: Form, dash: Dash) -> Response:
     account = current.account
 
     def save() -> None:

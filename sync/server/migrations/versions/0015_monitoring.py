@@ -1,5 +1,6 @@
 """The monitoring lifecycle: the steps taken on each household (projected from
-monitor_step facts) and the county's 回头看 campaigns.
+monitor_step facts), the county's 回头看 campaigns and the look-back visits
+that complete them.
 Frozen once released: change the schema in a new revision.
 
 Revision ID: 0015
@@ -41,9 +42,18 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(64), nullable=False),
         sa.Column("created_at", sa.String(32), nullable=False),
     )
+    op.create_table(
+        "lookback_visits",
+        sa.Column("visit_id", sa.String(36), primary_key=True),
+        sa.Column("household_id", sa.String(36), nullable=False),
+        sa.Column("visit_date", sa.String(10), nullable=False),
+    )
+    op.create_index("lookback_visits_household", "lookback_visits", ["household_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("lookback_visits_household", "lookback_visits")
+    op.drop_table("lookback_visits")
     op.drop_table("campaigns")
     op.drop_index("monitor_steps_village", "monitor_steps")
     op.drop_index("monitor_steps_household", "monitor_steps")
