@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -17,13 +17,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from fieldapp.store import utc_now
 from sync.server import dash_tables as d
+from sync.server import xlsx
 from sync.server.accounts import Account, log_access
 from sync.server.dashboard.i18n import code_label
 from sync.server.localtime import day, local, zone_of
 
 SHEETS = ("说明", "户", "成员", "最新评定", "问题", "抽查结果")
 # A text cell starting with one of these is a formula (or DDE) to a spreadsheet program (OWASP CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = xlsx.FORMULA_START
 
 
 def formula_like(value: Any) -> bool:
@@ -51,60 +52,13 @@ def _status(code: str | None) -> str:
     return STATUS_ZH.get(code or "", code or "")
 
 
-def write_sheet(wb: Any, title: str, header: list[str], rows: Iterable[list[Any]],
-                tick: Callable[[], None] | None = None, footer: str = "") -> int:
-    """Append a sheet to a write-only workbook: bold frozen header, autofilter over every column.
-
-    Formula-like text is written as a text cell with Excel's quote prefix (as if typed with a leading
-    apostrophe): shown as typed, never evaluated, not even after editing the cell. Returns the row count.
-    """
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(title)
-    for i in range(1, len(header) + 1):
-        ws.column_dimensions[get_column_letter(i)].width = 16
-    ws.freeze_panes = "A2"
-    if footer:
-        ws.oddFooter.center.text = footer
-    bold = Font(bold=True)
-    cells = []
-    for h in header:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        cells.append(cell)
-    ws.append(cells)
-    n = 0
-    for r in rows:
-        if any(formula_like(v) for v in r):
-            r = [_text_cell(ws, v) if formula_like(v) else v for v in r]
-        ws.append(r)
-        n += 1
-        if tick is not None and n % 2000 == 0:
-            tick()
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{n + 1}"
-    return n
-
-
-def _text_cell(ws: Any, value: str) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
-
-
 def workbook_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
-    """An .xlsx of (title, header, rows) sheets, written by :func:`write_sheet`."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        write_sheet(wb, title, header, rows)
+    """An .xlsx of (title, header, rows) sheets: bold frozen header, autofilter, inert text."""
     out = io.BytesIO()
-    wb.save(out)
+    wb = xlsx.Workbook(out)
+    for title, header, rows in sheets:
+        wb.sheet(title, header, rows)
+    wb.close()
     return out.getvalue()
 
 
@@ -125,10 +79,8 @@ def export_workbook(engine: Engine, account: Account, *, county: str, village: s
     """The workbook of every household the account may see (or one village); logs the export.
 
     Times are Excel dates in the county's time zone (``zone``, default Asia/Shanghai), codes are labels.
-    Rows stream from the database into a write-only workbook; ``progress`` counts them as they go.
+    Rows stream from the database into the workbook (``sync.server.xlsx``); ``progress`` counts them.
     """
-    from openpyxl import Workbook
-
     zone = zone or zone_of(None)
     progress = progress or Progress()
 
@@ -154,12 +106,12 @@ def export_workbook(engine: Engine, account: Account, *, county: str, village: s
         .select_from(d.spot_checks.join(d.visit_state, s.visit_id == v.visit_id))
         .where(s.household_id.in_(sub)).order_by(s.day, s.village_code),
     }
-    wb = Workbook(write_only=True)
-    wb.properties.creator = f"Fieldapp county {county}: {account.username}"
-    wb.properties.title = "防止返贫动态监测 导出 / Fieldapp export"
+    out = io.BytesIO()
+    wb = xlsx.Workbook(out, creator=f"Fieldapp county {county}: {account.username}",
+                       title="防止返贫动态监测 导出 / Fieldapp export")
 
-    def tick() -> None:
-        progress.done += 2000
+    def tick(n: int) -> None:
+        progress.done += n
 
     with engine.begin() as conn:
         counts = {k: int(conn.execute(sa.select(sa.func.count()).select_from(q.order_by(None).subquery())).scalar()
@@ -171,40 +123,42 @@ def export_workbook(engine: Engine, account: Account, *, county: str, village: s
         def rows(key: str) -> Any:
             return conn.execution_options(yield_per=5000).execute(queries[key])
 
-        write_sheet(wb, SHEETS[0], ["项目 / item", "内容 / value"], [
+        def sheet(title: str, header: list[str], values: Iterable[list[Any]]) -> None:
+            wb.sheet(title, header, values, footer=footer, tick=tick)
+
+        sheet(SHEETS[0], ["项目 / item", "内容 / value"], [
             ["导出人 / made by", account.username], ["角色 / role", account.role],
             [f"导出时间 / made at ({zone.key})", at(made_at)], ["县 / county", county],
             ["范围 / scope", village or (account.township or county)], ["户数 / households", counts["hh"]],
-            ["说明", "本文件含个人信息，仅限工作使用；导出已记入访问日志。"]], footer=footer)
-        write_sheet(wb, SHEETS[1], ["户ID", "户编号", "村代码", "组", "户主", "家庭人口数", "联系电话", "家庭住址", "户类型",
+            ["说明", "本文件含个人信息，仅限工作使用；导出已记入访问日志。"]])
+        sheet(SHEETS[1], ["户ID", "户编号", "村代码", "组", "户主", "家庭人口数", "联系电话", "家庭住址", "户类型",
                                     "监测对象类别", "状态", "帮扶责任人", "最近走访"],
                     ([r.household_id, r.roster_no or "", r.village_code, r.grp, r.head_name, r.members, r.phone,
                       r.address, _label("household_type", r.household_type),
                       _label("monitoring_type", r.monitoring_type), _status(r.status), r.cadre, at(r.last_visit_at)]
-                     for r in rows("hh")), tick, footer)
-        write_sheet(wb, SHEETS[2], ["成员ID", "户ID", "户编号", "村代码", "姓名", "与户主关系", "身份证号", "性别", "出生日期",
+                     for r in rows("hh")))
+        sheet(SHEETS[2], ["成员ID", "户ID", "户编号", "村代码", "姓名", "与户主关系", "身份证号", "性别", "出生日期",
                                     "联系电话", "状态"],
                     ([r.member_id, r.household_id, r.roster_no or "", r.village_code, r.name,
                       _label("relation", r.relation), r.id_number, _label("sex", r.sex), day(r.birth_date), r.phone,
-                      _status(r.status)] for r in rows("members")), tick, footer)
-        write_sheet(wb, SHEETS[3], ["户ID", "户编号", "村代码", "户主", "走访时间", "综合",
+                      _status(r.status)] for r in rows("members")))
+        sheet(SHEETS[3], ["户ID", "户编号", "村代码", "户主", "走访时间", "综合",
                                     *[_label("indicator", i) for i in d.INDICATORS]],
                     ([r.household_id, r.roster_no or "", r.village_code, r.head_name, at(r.last_visit_at),
                       _label("verdict", r.overall), *[_label("verdict", getattr(r, f"v_{i}")) for i in d.INDICATORS]]
-                     for r in rows("assessed")), tick, footer)
-        write_sheet(wb, SHEETS[4], ["问题ID", "户ID", "村代码", "指标", "类别", "来源", "问题描述", "发现日期", "整改期限",
+                     for r in rows("assessed")))
+        sheet(SHEETS[4], ["问题ID", "户ID", "村代码", "指标", "类别", "来源", "问题描述", "发现日期", "整改期限",
                                     "状态", "销号时间"],
                     ([r.problem_id, r.household_id, r.village_code, _label("indicator", r.indicator),
                       _label("problem_category", r.category), _label("problem_source", r.source), r.reason,
                       at(r.opened_at), day(r.deadline), _label("problem_status", r.status), at(r.closed_at)]
-                     for r in rows("problems")), tick, footer)
-        write_sheet(wb, SHEETS[5], ["日期", "走访ID", "户ID", "村代码", "走访时间", "走访人", "核查结果", "说明", "核查人",
+                     for r in rows("problems")))
+        sheet(SHEETS[5], ["日期", "走访ID", "户ID", "村代码", "走访时间", "走访人", "核查结果", "说明", "核查人",
                                     "核查时间"],
                     ([day(r.day), r.visit_id, r.household_id, r.village_code, at(r.visited_at), r.visitor,
                       outcome_zh(r.outcome), r.note, r.recorded_by or "", at(r.recorded_at)] for r in rows("checks")),
-                    tick, footer)
-    out = io.BytesIO()
-    wb.save(out)
+                    )
+    wb.close()
     progress.done = progress.total
     return out.getvalue()
 
