@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.errors import InputRefused
+from fieldapp.fsutil import write_atomic
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 
@@ -79,7 +80,7 @@ def cmd_relay(ctx: Any) -> int:
 
     pem = None
     if ctx.args.cert:
-        pem = Path(ctx.args.cert).read_text()
+        pem = Path(ctx.args.cert).read_text("utf-8")
     queue = Path(ctx.args.queue) if ctx.args.queue else ctx.home / "relay-queue"
     doc = relay(ctx.args.server, Path(ctx.args.usb) if ctx.args.usb else None, pem, queue)
 
@@ -237,13 +238,7 @@ def cmd_admin_export(ctx: Any) -> int:
     finally:
         c.close()
     out = Path(ctx.args.out)
-    tmp = out.with_name(out.name + ".part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, out)
+    write_atomic(out, data)  # binary mode on Windows too: the .xlsx bytes stay as they are
     ctx.out({"path": str(out), "bytes": len(data)}, str(out))
     return EXIT_OK
 

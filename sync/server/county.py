@@ -88,7 +88,7 @@ def migrate(engine: Engine) -> None:
 
 # ----- county keys --------------------------------------------------------------------
 def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
         fh.flush()
@@ -134,12 +134,12 @@ class CountyKeys:
         if not (data / "recovery.key").exists():
             priv, pub = generate_recovery_keypair()
             _write_private(data / "recovery.key", priv.hex().encode())
-            (data / "recovery.pub").write_text(pub.hex() + "\n")
+            (data / "recovery.pub").write_text(pub.hex() + "\n", "ascii")
         if not cfg_path.exists():
             cfg_path.write_text(json.dumps(cfg, indent=1) + "\n", "utf-8")
 
         def read(name: str) -> bytes:
-            return bytes.fromhex((data / name).read_text().strip())
+            return bytes.fromhex((data / name).read_text("ascii").strip())
 
         return cls(cfg["county"], bf.load_ed25519(read("sign.key")), bf.load_x25519(read("box.key")),
                    read("card.key"), read("recovery.pub"))
