@@ -14,13 +14,13 @@ from sync.server.accounts import (
     SESSION_SECONDS,
     access_entries,
     add_account,
-    check_password,
     end_session,
     new_password,
     new_session,
     reset_password,
     same_token,
     set_disabled,
+    try_login,
 )
 from sync.server.dashboard.deps import CountyCurrent, Dash, Form
 from sync.server.dashboard.site import LOGIN_COOKIE, SESSION_COOKIE, Dashboard, Denied
@@ -28,9 +28,10 @@ from sync.server.dashboard.site import LOGIN_COOKIE, SESSION_COOKIE, Dashboard, 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
 
-def _login_form(request: Request, dash: Dashboard, error: str | None = None, status: int = 200) -> Response:
+def _login_form(request: Request, dash: Dashboard, error: str | None = None, status: int = 200,
+                until: str = "") -> Response:
     token = secrets.token_urlsafe(24)
-    resp = dash.render(request, "login.html", None, csrf=token, error=error, status=status)
+    resp = dash.render(request, "login.html", None, csrf=token, error=error, status=status, until=until)
     resp.set_cookie(LOGIN_COOKIE, token, max_age=1800, httponly=True, samesite="strict",
                     secure=request.url.scheme == "https", path="/dashboard")
     return resp
@@ -46,10 +47,13 @@ async def login(request: Request, dash: Dash) -> Response:
     form = await request.form()
     if not same_token(str(form.get("csrf") or ""), request.cookies.get(LOGIN_COOKIE)):
         raise Denied(403, "csrf")
-    account = await run_in_threadpool(check_password, dash.engine, str(form.get("username") or ""),
-                                      str(form.get("password") or ""))
+    address = request.client.host if request.client else "?"
+    account, locked = await run_in_threadpool(try_login, dash.engine, str(form.get("username") or ""),
+                                              str(form.get("password") or ""), address)
+    if locked.locked:
+        return _login_form(request, dash, "login_locked", 429,
+                           until=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(locked.until)))
     if account is None:
-        time.sleep(0.2)
         return _login_form(request, dash, "bad_login", 401)
     token, _csrf = new_session(dash.engine, account)
     resp: Response = RedirectResponse(dash.home_of(account), 303)
