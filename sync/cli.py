@@ -102,7 +102,20 @@ def _data(ctx: Any) -> Path:
 def _county(ctx: Any) -> Any:
     from sync.server.county import County
 
-    return County(_data(ctx), ctx.args.db, getattr(ctx.args, "county", None))
+    c = County(_data(ctx), ctx.args.db, getattr(ctx.args, "county", None))
+    announce_recovery_key(c)
+    return c
+
+
+def announce_recovery_key(c: Any) -> None:
+    """Say once where the first set-up wrote the county recovery key file (to move offline)."""
+    import sys
+
+    out = c.keys.recovery_written
+    if out is not None:
+        sys.stderr.write(f"fieldapp: the county recovery key was written to {out}: move it offline now "
+                         f"(with its passphrase it can open any laptop of the county) / 县级恢复密钥已写到 {out}，"
+                         "请立即转移到离线介质保存\n")
 
 
 def cmd_serve(ctx: Any) -> int:
@@ -224,6 +237,7 @@ def cmd_admin_import_roster(ctx: Any) -> int:
 
 
 def cmd_admin_export(ctx: Any) -> int:
+    from fieldapp.fsutil import write_atomic
     from sync.server.accounts import Account
     from sync.server.exports import export_workbook
     from sync.server.state import ensure_built
@@ -237,13 +251,7 @@ def cmd_admin_export(ctx: Any) -> int:
     finally:
         c.close()
     out = Path(ctx.args.out)
-    tmp = out.with_name(out.name + ".part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, out)
+    write_atomic(out, data)
     ctx.out({"path": str(out), "bytes": len(data)}, str(out))
     return EXIT_OK
 
