@@ -63,7 +63,7 @@ def test_an_old_private_key_moves_out_of_the_data_folder(tmp_path: Path) -> None
     data = tmp_path / "old"
     County(data, county="370303").close()
     (data / "recovery.pub").unlink()
-    for p in tmp_path.glob("fieldapp-county-*"):
+    for p in tmp_path.glob("old-county-*"):
         p.unlink()
     priv, pub = generate_recovery_keypair()
     (data / "recovery.key").write_text(priv.hex())

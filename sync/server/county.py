@@ -94,7 +94,8 @@ RECOVERY_PASSPHRASE_ENV = "FIELDAPP_RECOVERY_PASSPHRASE"
 def recovery_key_path(data: Path, county: str) -> Path:
     """Where the first set-up writes the county recovery key file: beside ``--data``, never in it
     (the county moves it offline; the server keeps only the public key)."""
-    return Path(data).resolve().parent / f"fieldapp-county-{county}-recovery.key"
+    data = Path(data).resolve()
+    return data.parent / f"{data.name}-county-{county}-recovery.key"
 
 
 @dataclass
