@@ -12,7 +12,7 @@ from typing import BinaryIO
 def fsync_dir(path: Path) -> None:
     """Flush a folder's entries to disk (a no-op where the OS cannot open folders, e.g. Windows)."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except OSError:
         return
     try:

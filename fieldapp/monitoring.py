@@ -198,10 +198,14 @@ class Step:
     type: str | None = None
     mode: str | None = None
     recorded_at: str = ""
+    evidence_visit: str | None = None  # the visit the village's step rests on
+    evidence_attachments: tuple[str, ...] = ()  # its photos and signatures
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {"id": self.id, "step": self.step, "label": label(STEP_LABELS, self.step, lang), "at": self.at.isoformat(),
-                "actor": self.actor, "role": self.role, "note": self.note, "type": self.type, "mode": self.mode}
+                "actor": self.actor, "role": self.role, "note": self.note, "type": self.type, "mode": self.mode,
+                "evidence": {"visit_id": self.evidence_visit, "attachments": list(self.evidence_attachments)}
+                if self.evidence_visit else None}
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        4,
+        "look-back visits found by an index on the visit type",
+        """
+        -- 回头看 campaigns ask which households had a look-back visit; without this index that
+        -- question reads the answers of every visit.
+        CREATE INDEX visit_type ON visit(json_extract(answers, '$.visit.type'), household_id);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.errors import InputRefused
+from fieldapp.fsutil import write_atomic
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 
@@ -79,7 +80,7 @@ def cmd_relay(ctx: Any) -> int:
 
     pem = None
     if ctx.args.cert:
-        pem = Path(ctx.args.cert).read_text()
+        pem = Path(ctx.args.cert).read_text("utf-8")
     queue = Path(ctx.args.queue) if ctx.args.queue else ctx.home / "relay-queue"
     doc = relay(ctx.args.server, Path(ctx.args.usb) if ctx.args.usb else None, pem, queue)
 
@@ -237,7 +238,6 @@ def cmd_admin_import_roster(ctx: Any) -> int:
 
 
 def cmd_admin_export(ctx: Any) -> int:
-    from fieldapp.fsutil import write_atomic
     from sync.server.accounts import Account
     from sync.server.exports import export_workbook
     from sync.server.state import ensure_built

@@ -233,6 +233,12 @@ def test_county_admin_flow(browser: Any, env: dict[str, Any]) -> None:
     other.fill("input[name=username]", "liuhe")
     other.fill("input[name=password]", password)
     other.click("main button[type=submit]")
+    # A password the admin set: first choose one of its own.
+    other.wait_for_selector("[data-testid=must-change]")
+    other.fill("input[name=current]", password)
+    other.fill("input[name=new]", "liuhe-own-pass-9")
+    other.fill("input[name=repeat]", "liuhe-own-pass-9")
+    other.click("[data-testid=password-save]")
     other.wait_for_selector("[data-testid=whoami]")
     assert other.url.endswith(f"/dashboard/area/{ROSTER_VILLAGE[:9]}")
     assert other.goto(env["url"] + "/dashboard/accounts").status == 403
@@ -383,6 +389,7 @@ def test_every_dashboard_page_passes_axe(browser: Any, env: dict[str, Any]) -> N
              f"/dashboard/problems?scope={COUNTY}", f"/dashboard/conflicts?scope={COUNTY}",
              f"/dashboard/spotchecks?day={env['day']}", "/dashboard/spotchecks/report", "/dashboard/roster",
              "/dashboard/divisions", "/dashboard/exports", "/dashboard/devices", "/dashboard/access-log",
+             "/dashboard/password",
              "/dashboard/accounts", "/dashboard/area/999999999999"]
     found = {}
     for path in paths:
@@ -390,6 +397,12 @@ def test_every_dashboard_page_passes_axe(browser: Any, env: dict[str, Any]) -> N
         bad = axe_violations(page)
         if bad:
             found[path] = bad
+    # The question before a device is revoked.
+    page.goto(env["url"] + "/dashboard/devices")
+    page.click("[data-testid=revoke] >> nth=0")
+    assert page.get_by_test_id("revoke-confirm").is_visible()
+    if bad := axe_violations(page):
+        found["revoke confirmation"] = bad
     # The roster preview with refusals and the mapping table.
     page.goto(env["url"] + "/dashboard/roster")
     page.set_input_files("[data-testid=roster-file]", str(env["root"] / "bad.xlsx"))

@@ -262,12 +262,21 @@ class Web:
 
         self.client = TestClient(create_app(county), follow_redirects=False)
 
-    def login(self, user: str, password: str = ADMIN_PW) -> str:
+    def login(self, user: str, password: str = ADMIN_PW, new_password: str | None = None) -> str:
+        """Log in; an account whose password was set by an admin must then choose ``new_password``."""
         page = self.client.get("/dashboard/login")
         token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
         r = self.client.post("/dashboard/login", data={"csrf": token, "username": user, "password": password})
         assert r.status_code == 303, r.text
         home = self.client.get(r.headers["location"])
+        if new_password is not None:
+            assert home.status_code == 303 and home.headers["location"] == "/dashboard/password"
+            form = self.client.get("/dashboard/password")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+            done = self.client.post("/dashboard/password", data={"csrf": csrf, "current": password,
+                                                                 "new": new_password, "repeat": new_password})
+            assert done.status_code == 303, done.text
+            home = self.client.get(done.headers["location"])
         return re.search(r'name="csrf" value="([^"]+)"', home.text).group(1)
 
 
@@ -541,13 +550,13 @@ def test_county_admin_creates_a_township_account_that_sees_only_its_villages(web
     assert len(generated) >= 10
     # The new township account logs in, lands on its township and sees only its villages.
     other = Web(county)
-    other.login("liuhe", "liuhe-secret-1")
+    other.login("liuhe", "liuhe-secret-1", new_password="liuhe-own-pass-1")
     assert other.client.get("/dashboard/").headers["location"] == f"/dashboard/area/{town}"
     assert other.client.get(f"/dashboard/api/summary/{town}").json()["households"] == 3
     assert other.client.get(f"/dashboard/area/{LAPTOP_VILLAGE}").status_code == 403
     assert other.client.get(f"/dashboard/api/village/{LAPTOP_VILLAGE}/households").status_code == 403
     assert other.client.get("/dashboard/accounts").status_code == 403
-    Web(county).login("audit2", generated)
+    Web(county).login("audit2", generated, new_password="audit2-own-pass-1")
     rows = web.client.get("/dashboard/accounts").text
     liuhe = re.search(r'<tr data-user="liuhe".*?</tr>', rows, re.S).group(0)
     assert town in liuhe and "乡镇账号" in liuhe and "正常" in liuhe
@@ -592,7 +601,7 @@ def test_disabled_account_cannot_log_in_and_password_reset(web: Web, county: Any
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     assert town.client.post("/dashboard/login", data={"csrf": token, "username": "town",
                                                       "password": ADMIN_PW}).status_code == 401
-    town.login("town", "brand-new-pass-7")
+    town.login("town", "brand-new-pass-7", new_password="town-own-pass-77")
     assert [e["action"] for e in access_entries(county.engine) if e["action"].startswith("account_")] == [
         "account_password", "account_enable", "account_disable"]
 
@@ -841,3 +850,60 @@ def test_village_summary_pdf_is_one_a4_page_made_without_a_browser(web: Web, tmp
     households = int(re.search(r'data-testid="n-households">(\d+)<',
                                web.client.get(f"/dashboard/area/{LAPTOP_VILLAGE}").text).group(1))
     assert "村情汇总" in text and "王家庄村" in text and str(households) in text and "合计" in text
+
+
+def test_new_and_reset_accounts_choose_their_own_password_first(web: Web, county: Any) -> None:
+    csrf = web.login("admin")
+    r = web.client.post("/dashboard/accounts", data={"csrf": csrf, "username": "newbie", "role": "township",
+                                                     "township": "370303999", "password": "given-pass-123"})
+    assert r.status_code == 422 and "不在本县区划表中" in r.text and "柳河乡 370303201" in r.text  # no such township
+    r = web.client.post("/dashboard/accounts", data={"csrf": csrf, "username": "newbie", "role": "township",
+                                                     "township": ROSTER_VILLAGE[:9], "password": "given-pass-123"})
+    assert r.status_code == 200
+    new = Web(county)
+    page = new.client.get("/dashboard/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    new.client.post("/dashboard/login", data={"csrf": token, "username": "newbie", "password": "given-pass-123"})
+    for path in ("/dashboard/", f"/dashboard/area/{ROSTER_VILLAGE}", "/dashboard/exports"):
+        assert new.client.get(path).headers.get("location") == "/dashboard/password", path
+    assert new.client.get(f"/dashboard/api/summary/{ROSTER_VILLAGE[:9]}").status_code == 403
+    form = new.client.get("/dashboard/password")
+    assert 'data-testid="must-change"' in form.text
+    own = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+    wrong = new.client.post("/dashboard/password", data={"csrf": own, "current": "nope-nope-nope", "new": "mine-pass-1234",
+                                                         "repeat": "mine-pass-1234"})
+    assert wrong.status_code == 422 and "当前密码不正确" in wrong.text
+    same = new.client.post("/dashboard/password", data={"csrf": own, "current": "given-pass-123", "new": "given-pass-123",
+                                                        "repeat": "given-pass-123"})
+    assert same.status_code == 422
+    ok = new.client.post("/dashboard/password", data={"csrf": own, "current": "given-pass-123", "new": "mine-pass-1234",
+                                                      "repeat": "mine-pass-1234"})
+    assert ok.status_code == 303 and new.client.get(f"/dashboard/area/{ROSTER_VILLAGE}").status_code == 200
+    # A reset by the admin makes it change again; the admin's own reset does not.
+    web.client.post("/dashboard/accounts/newbie/password", data={"csrf": csrf, "password": "reset-pass-1234"})
+    Web(county).login("newbie", "reset-pass-1234", new_password="mine-again-1234")
+
+
+def test_revoking_a_device_asks_first_and_can_be_undone(web: Web, county: Any) -> None:
+    csrf = web.login("admin")
+    device = county.devices()[0]["device_id"]
+    page = web.client.get("/dashboard/devices").text
+    assert f'href="/dashboard/devices/{device}/revoke"' in page  # a link to the confirmation, not a one-click form
+    confirm = web.client.get(f"/dashboard/devices/{device}/revoke")
+    assert confirm.status_code == 200 and 'data-testid="revoke-confirm"' in confirm.text
+    # A POST without the confirmation's answer only leads to the question.
+    r = web.client.post(f"/dashboard/devices/{device}/revoke", data={"csrf": csrf})
+    assert r.status_code == 303 and county.devices()[0]["status"] == "active"
+    r = web.client.post(f"/dashboard/devices/{device}/revoke", data={"csrf": csrf, "confirm": "yes"})
+    assert r.status_code == 303 and county.devices()[0]["status"] == "revoked"
+    assert 'data-testid="enable"' in web.client.get("/dashboard/devices").text
+    r = web.client.post(f"/dashboard/devices/{device}/enable", data={"csrf": csrf})
+    assert r.status_code == 303 and county.devices()[0]["status"] == "active"
+    actions = [e["action"] for e in access_entries_of(county)][:2]
+    assert actions == ["device_enable", "device_revoke"]
+
+
+def access_entries_of(county: Any) -> list[dict[str, Any]]:
+    from sync.server.accounts import access_entries
+
+    return access_entries(county.engine)

@@ -186,9 +186,13 @@ def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link,
     app, link, hid = linked
     other = app.add_household(household_input(members=[{"name": "李四", "id_number": "110105194912310038",
                                                         "relation": "head"}], phone="13800000002"))
-    visit(app, hid, months_ago(8), income=3000)
+    vid = visit(app, hid, months_ago(8), income=3000)
+    photo = app.add_attachment(hid, b"\xff\xd8 photo of the household", visit_id=vid)
     app.propose_monitoring(hid, "unstable", at=months_ago(8).isoformat())
     app.propose_monitoring(other, "marginal")
+    assert app.monitor_steps(hid)[0].evidence_visit == vid
+    assert app.monitor_steps(hid)[0].evidence_attachments == (photo,)
+    assert app.monitor_steps(other)[0].evidence_visit is None
     link.push()
     create_account(county.engine, "370303", "admin", ADMIN_PW, "county")
     create_account(county.engine, "370303", "town", ADMIN_PW, "township", "370303102")
@@ -217,7 +221,12 @@ def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link,
     assert [u["code"] for u in doc["units"]] == ["370303102"]
     page = admin.client.get("/dashboard/monitoring").text
     assert 'data-condition="income_below_line"' in page and "观察期内有走访人均纯收入低于监测线" in page
+    page = admin.client.get(f"/dashboard/monitoring/household/{hid}").text
+    assert re.search(r'data-testid="evidence">走访 [0-9-]+ [0-9:]+ · 1 张照片/签名<', page), page
+    assert f'href="/dashboard/monitoring/household/{hid}" data-testid="monitoring-link"' in \
+        admin.client.get(f"/dashboard/household/{hid}").text
     api = admin.client.get(f"/dashboard/api/monitoring/household/{hid}").json()
+    assert api["steps"][0]["evidence"] == {"visit_id": vid, "attachments": [photo]}
     assert (api["state"], api["since"]) == ("monitoring", months_ago(7).isoformat())
 
     xlsx = admin.client.get("/dashboard/monitoring.xlsx?scope=370303")
@@ -326,3 +335,55 @@ def test_plan_measures_with_responsible_dates_and_status(county: Any, linked: tu
     with county.engine.connect() as conn:
         row = lifecycle.lifecycles(conn, lifecycle.county_policy(county), date.today(), hids=[hid])[0]
     assert "no_developmental_measure" in row.failing
+
+
+def test_campaign_and_county_steps_reach_a_laptop_by_downlink_bundle(county: Any, linked: tuple[Any, Link, str]) -> None:
+    from sync import device as dv
+    from sync.server import campaigns as cs
+
+    app, link, hid = linked
+    app.propose_monitoring(hid, "sudden", note="火灾")
+    link.push()
+    lifecycle.approve(county, hid, at=None, actor="county")
+    cid = cs.define(county, name="汛期回头看", deadline=(date.today() + timedelta(days=10)).isoformat(),
+                    states=["monitoring"], actor="admin")
+    res = dv.import_downlink(app, county.downlink(app.store.device_id))
+    assert res["status"] == "imported"
+    assert [c.id for c in app.campaigns()] == [cid]
+    assert app.monitor_status(hid).lifecycle.state == mon.MONITORING
+    assert [r["campaigns_due"] for r in app.household_rows()] == [["汛期回头看"]]
+
+
+def test_admin_monitor_commands_against_a_running_server(server: Any, tmp_path: Path) -> None:
+    import json
+
+    home = tmp_path / "cli-lap"
+
+    def lap(*args: str) -> Any:
+        out = run_cli(*args, "--json", home=home)
+        assert out.returncode == 0, (args, out.stderr)
+        return json.loads(out.stdout) if out.stdout.strip() else None
+
+    lap("init", "--county", "370303")
+    lap("enroll", "--server", server.url, "--code", server.admin("enroll-code", "--village", "370303102201",
+                                                                  "--cadre", "张书记"))
+    f = tmp_path / "hh.json"
+    f.write_text(json.dumps(household_input(), ensure_ascii=False), encoding="utf-8")
+    hid = lap("household", "add", "--json-file", str(f))["id"]
+    lap("monitor", "propose", hid, "--type", "marginal", "--at", months_ago(1).isoformat())
+    due = lap("monitor", "due")
+    assert [(d["household_id"], d["state"], d["next_step"]["step"], d["next_step"]["overdue"]) for d in due] == [
+        (hid, "proposed", "verified", True)]
+    lap("sync")
+    at = months_ago(1).isoformat()
+    doc = json.loads(server.admin("monitor", "approve", hid, "--at", at, "--actor", "县乡村振兴局", "--json"))
+    assert doc["state"] == "monitoring" and len(doc["steps"]) == 6
+    shown = json.loads(server.admin("monitor", "show", hid, "--json"))
+    assert (shown["state"], shown["type"], shown["since"]) == ("monitoring", "marginal", at)
+    counts = json.loads(server.admin("monitor", "counts", "--json"))
+    assert counts["by_state"] == {"monitoring": 1} and counts["units"][0]["code"] == "370303102"
+    lap("sync")
+    doc = lap("monitor", "show", hid)
+    assert (doc["state"], doc["since"]) == ("monitoring", at)
+    assert [s["actor"] for s in doc["steps"]][-1] == "县乡村振兴局"
+    assert [(d["state"], d["next_step"]) for d in lap("monitor", "due")] == [("monitoring", None)]

@@ -23,6 +23,11 @@ QGroupBox { font-weight: bold; }
 QGroupBox QLabel, QGroupBox QLineEdit, QGroupBox QComboBox, QGroupBox QCheckBox { font-weight: normal; }
 QWidget#figure { background: #f3f6fa; border-radius: 6px; }
 QTabBar::tab { padding: 6px 14px; }
+QPushButton:focus, QToolButton:focus { border: 2px solid #1565c0; border-radius: 4px; padding: 4px 10px;
+                                       background: #e8f0fe; }
+QComboBox:focus, QLineEdit:focus, QPlainTextEdit:focus, QSpinBox:focus { border: 2px solid #1565c0; }
+QCheckBox:focus, QRadioButton:focus { background: #e8f0fe; }
+QTableView:focus, QListWidget:focus, QTextBrowser:focus { border: 2px solid #1565c0; }
 """
 
 
@@ -73,6 +78,23 @@ def run_gui(home: Path, screenshot_dir: str | None = None, lang: str | None = No
     app.setWindowIcon(QIcon(str(resource_path("icons", "fieldapp.png"))))
     translators = i18n.install(app, lang)
     set_language(lang)
+    from ui.relay_window import RelayWindow, relay_server
+
+    if relay_server(s):  # set up as the township office's relay: no store, no passphrase
+        relay = RelayWindow(s)
+        relay.show()
+        code = app.exec()
+        i18n.uninstall(app, translators)
+        return int(code)
+    from ui.single_instance import claim, refusal_text
+
+    instance = claim(Path(home))
+    if instance is None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(None, *refusal_text())
+        i18n.uninstall(app, translators)
+        return 3
     install_excepthook()
     session = Session(Path(home), lang, s)
     idle = IdleLock(float(s.value("security/autolock_minutes", 10)))
@@ -85,4 +107,5 @@ def run_gui(home: Path, screenshot_dir: str | None = None, lang: str | None = No
     window.show()
     code = app.exec()
     i18n.uninstall(app, window.translators)
+    instance.unlock()
     return int(code)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fieldapp import monitoring as mon
 from fieldapp.campaigns import LOOKBACK, Campaign, campaign_from_value
 from fieldapp.services.common import loads_json, parse_dt
 from fieldapp.services.monitoring import MonitoringServices
@@ -32,18 +33,20 @@ class CampaignServices(MonitoringServices):
     def _lookback_days(self) -> dict[str, list[date]]:
         out: dict[str, list[date]] = {}
         for hid, at in self.store.conn.execute(
-                "SELECT household_id, visited_at FROM visit WHERE status = 'final'"
-                " AND json_extract(answers, '$.visit.type') = ?", (LOOKBACK,)):
+                "SELECT household_id, visited_at FROM visit WHERE json_extract(answers, '$.visit.type') = ?"
+                " AND status = 'final'", (LOOKBACK,)):
             out.setdefault(hid, []).append(parse_dt(at).date())
         return out
 
-    def campaign_status(self, today: date | None = None) -> list[CampaignDue]:
+    def campaign_status(self, today: date | None = None,
+                        lifecycles: dict[str, mon.Lifecycle] | None = None) -> list[CampaignDue]:
         """Every household of this laptop in scope of a campaign, and whether it has completed it."""
         campaigns = self.campaigns()
         if not campaigns:
             return []
         today = today or date.today()
-        states = {hid: lc.state for hid, lc in self._all_lifecycles(today).items()}
+        lcs = self._all_lifecycles(today) if lifecycles is None else lifecycles
+        states = {hid: lc.state for hid, lc in lcs.items()}
         done = self._lookback_days()
         out = []
         for hid, village, htype in self.store.conn.execute(
@@ -58,9 +61,10 @@ class CampaignServices(MonitoringServices):
 
     def household_rows(self, today: date | None = None) -> list[dict[str, Any]]:
         """The household rows, each with the names of the campaigns it is still due for."""
-        rows = super().household_rows(today)
+        today = today or date.today()
+        rows, lcs = self._rows_and_lifecycles(today)
         due: dict[str, list[str]] = {}
-        for d in self.campaign_status(today):
+        for d in self.campaign_status(today, lcs):
             if not d.completed:
                 due.setdefault(d.household_id, []).append(d.campaign.name)
         for r in rows:

@@ -22,8 +22,12 @@ from fieldapp.store import utc_now
 def step_from_row(sid: str, hid: str, step: str, at: str, actor: str, role: str, note: str, data: Mapping[str, Any],
                   recorded_at: str) -> mon.Step:
     """A stored step (laptop row or server fact) as a :class:`fieldapp.monitoring.Step`."""
+    found = data.get("evidence")
+    evidence: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     return mon.Step(id=sid, household_id=hid, step=step, at=parse_day(at) or date.min, actor=actor, role=role,
-                    note=note, type=data.get("type"), mode=data.get("mode"), recorded_at=recorded_at)
+                    note=note, type=data.get("type"), mode=data.get("mode"), recorded_at=recorded_at,
+                    evidence_visit=evidence.get("visit_id"),
+                    evidence_attachments=tuple(str(a) for a in evidence.get("attachments") or ()))
 
 
 def can_work(labour: Any) -> bool:
@@ -196,8 +200,22 @@ class MonitoringServices(VisitServices):
             value["type"] = type
         if mode is not None:
             value["mode"] = mode
+        evidence = self._evidence(hid)
+        if evidence is not None:
+            value["evidence"] = evidence
         self._write(lambda: self.ops.fact("monitor_step", sid, value, self.actor))
         return sid
+
+    def _evidence(self, hid: str) -> dict[str, Any] | None:
+        """The latest finalised visit and its photos and signatures: what a village step rests on."""
+        row = self.store.conn.execute(
+            "SELECT id FROM visit WHERE household_id = ? AND status = 'final' ORDER BY visited_at DESC, id DESC LIMIT 1",
+            (hid,)).fetchone()
+        if row is None:
+            return None
+        files = [r[0] for r in self.store.conn.execute(
+            "SELECT id FROM attachment WHERE visit_id = ? ORDER BY created_at, id", (row[0],))]
+        return {"visit_id": row[0], "attachments": files}
 
     def propose_monitoring(self, hid: str, monitoring_type: str, note: str = "", at: str | None = None) -> str:
         """Propose the household for monitoring (one action from the verdict engine's suggestion)."""
@@ -240,11 +258,13 @@ class MonitoringServices(VisitServices):
     def household_rows(self, today: date | None = None) -> list[dict[str, Any]]:
         """The household rows, with the next visit due by the lifecycle (monitoring type, then the
         reduced 渐退期 schedule after elimination) for households that have one."""
-        today = today or date.today()
+        return self._rows_and_lifecycles(today or date.today())[0]
+
+    def _rows_and_lifecycles(self, today: date) -> tuple[list[dict[str, Any]], dict[str, mon.Lifecycle]]:
         rows = super().household_rows(today)
         lcs = self._all_lifecycles(today)
         if not lcs:
-            return rows
+            return rows, lcs
         by_type = self.policy.visit_days_by_monitoring_type
         for r in rows:
             lc = lcs.get(r["id"])
@@ -253,7 +273,7 @@ class MonitoringServices(VisitServices):
             days = mon.visit_interval_days(lc, self.policy.lifecycle, by_type, today)
             due = parse_dt(r["last_visit"]).date() + timedelta(days=days)
             r["next_visit_due"], r["overdue"] = due.isoformat(), due < today
-        return rows
+        return rows, lcs
 
     def monitoring_rows(self, today: date | None = None) -> list[MonitorRow]:
         """Every household with a lifecycle, its state and next step (overdue first)."""

@@ -46,6 +46,7 @@ class Account:
     username: str
     role: str
     township: str | None
+    must_change: bool = False
 
     @property
     def can_write(self) -> bool:
@@ -137,7 +138,8 @@ def add_account(engine: Engine, county: str, actor: str, username: str, password
         if conn.execute(sa.select(d.accounts.c.username).where(d.accounts.c.username == username)).first():
             raise InputRefused(f"the account '{username}' already exists", f"账号“{username}”已存在")
         conn.execute(d.accounts.insert().values(username=username, password_hash=_hasher.hash(password), role=role,
-                                                township=township, created_at=utc_now(), disabled=False))
+                                                township=township, created_at=utc_now(), disabled=False,
+                                                must_change=True))
         log_access(conn, actor, "account_create", f"{username} {role}{' ' + township if township else ''}", [])
     return Account(username, role, township)
 
@@ -175,9 +177,26 @@ def reset_password(engine: Engine, actor: str, username: str, password: str) -> 
     with engine.begin() as conn:
         _existing(conn, username)
         conn.execute(d.accounts.update().where(d.accounts.c.username == username)
-                     .values(password_hash=_hasher.hash(password)))
+                     .values(password_hash=_hasher.hash(password), must_change=username != actor))
         conn.execute(d.sessions.delete().where(d.sessions.c.username == username))
         log_access(conn, actor, "account_password", username, [])
+
+
+def change_own_password(engine: Engine, username: str, current: str, new: str) -> None:
+    """The account holder sets a password of their own (ends ``must_change``), recorded in the access log.
+
+    Raises:
+        InputRefused: the current password is wrong, the new one is too short or the same.
+    """
+    if check_password(engine, username, current) is None:
+        raise InputRefused("the current password is wrong", "当前密码不正确")
+    if new == current:
+        raise InputRefused("choose a password different from the one you were given", "新密码不能与原密码相同")
+    _check_password(new)
+    with engine.begin() as conn:
+        conn.execute(d.accounts.update().where(d.accounts.c.username == username)
+                     .values(password_hash=_hasher.hash(new), must_change=False))
+        log_access(conn, username, "own_password", username, [])
 
 
 def list_accounts(engine: Engine) -> list[dict[str, Any]]:
@@ -202,7 +221,7 @@ def check_password(engine: Engine, username: str, password: str) -> Account | No
         if _hasher.check_needs_rehash(row.password_hash):
             values["password_hash"] = _hasher.hash(password)
         conn.execute(d.accounts.update().where(d.accounts.c.username == username).values(**values))
-    return Account(row.username, row.role, row.township)
+    return Account(row.username, row.role, row.township, bool(row.must_change))
 
 
 def try_login(engine: Engine, username: str, password: str, address: str) -> tuple[Account | None, Throttle]:
@@ -250,12 +269,12 @@ def session_account(engine: Engine, token: str | None, now: float | None = None)
     now = time.time() if now is None else now
     s, a = d.sessions.c, d.accounts.c
     with engine.connect() as conn:
-        row = conn.execute(sa.select(a.username, a.role, a.township, a.disabled, s.csrf, s.expires_at)
+        row = conn.execute(sa.select(a.username, a.role, a.township, a.disabled, a.must_change, s.csrf, s.expires_at)
                            .select_from(d.sessions.join(d.accounts, s.username == a.username))
                            .where(s.token_hash == _digest(token))).first()
     if row is None or row.expires_at < now or row.disabled:
         return None
-    return Account(row.username, row.role, row.township), row.csrf
+    return Account(row.username, row.role, row.township, bool(row.must_change)), row.csrf
 
 
 def end_session(engine: Engine, token: str | None) -> None:

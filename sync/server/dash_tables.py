@@ -101,6 +101,8 @@ accounts = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("disabled", sa.Boolean, nullable=False),
     sa.Column("last_login", sa.String(32)),
+    # migration 0011b: set by someone else (created or reset on the dashboard), changed at the next login
+    sa.Column("must_change", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 sessions = sa.Table(

@@ -80,6 +80,20 @@ def all_names(conn: Connection) -> dict[str, str]:
     return {c: n for c, n in conn.execute(sa.select(d.divisions.c.code, d.divisions.c.name))}
 
 
+def check_township(conn: Connection, county: str, code: str) -> None:
+    """Refuse a township code that is not in the county's division list, naming the ones that are.
+
+    Raises:
+        InputRefused: an unknown township code.
+    """
+    names = all_names(conn)
+    if code in names and len(code) == 9:
+        return
+    known = "、".join(f"{n} {c}" for c, n in sorted(names.items()) if len(c) == 9)
+    raise InputRefused(f"township {code} is not in the county's division list; its townships: {known}",
+                       f"乡镇代码 {code} 不在本县区划表中；本县乡镇：{known}")
+
+
 def parse_upload(county: str, table: list[list[str]]) -> dict[str, str]:
     """code -> name from an uploaded sheet's rows (a row with a code cell and a name cell; headers skipped).
 

@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from sync.server.accounts import Account
 from sync.server.dashboard.queries import Scope
-from sync.server.dashboard.site import Dashboard, Denied
+from sync.server.dashboard.site import PASSWORD_PAGE, Dashboard, Denied, PasswordChangeRequired
 
 
 def dashboard(request: Request) -> Dashboard:
@@ -31,7 +31,10 @@ class Session:
 
 
 def session(request: Request, dash: Dash) -> Session:
+    """The logged-in account; one that must change its password reaches only that page (and logout)."""
     account, csrf = dash.who(request)
+    if account.must_change and request.url.path not in (PASSWORD_PAGE, "/dashboard/logout"):
+        raise PasswordChangeRequired()
     return Session(account, csrf)
 
 

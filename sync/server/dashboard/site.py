@@ -39,12 +39,17 @@ from sync.server.roster import value_text
 from sync.server.state import ensure_built
 
 SESSION_COOKIE, LOGIN_COOKIE, LANG_COOKIE = "fa_session", "fa_login", "fa_lang"
+PASSWORD_PAGE = "/dashboard/password"
 UNIT_SORTS = ("code", "households", "monitored", "share", "open_problems", "overdue", "conflicts")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class LoginRequired(Exception):
     pass
+
+
+class PasswordChangeRequired(Exception):
+    """The account's password was set by someone else: it must choose its own first."""
 
 
 class Denied(Exception):
@@ -93,7 +98,7 @@ class Dashboard:
         lang = self.lang(request)
         html = self.env.get_template(name).render(
             t=lambda k: tr(k, lang), lang=lang, account=account, csrf=csrf, county=self.county.county,
-            county_name=self.county_name(),
+            county_name=self.county_name(), min_password=MIN_PASSWORD,
             path=request.url.path + (f"?{request.url.query}" if request.url.query else ""), **ctx)
         resp = HTMLResponse(html, status_code=status)
         resp.headers["Cache-Control"] = "no-store"
@@ -188,7 +193,7 @@ class Dashboard:
             names = queries.village_names(conn)
         tnames = {tc: next((v[1] for k, v in names.items() if k.startswith(tc) and v[1]), "") for tc in townships}
         return self.render(request, "accounts.html", account, csrf, status=status, accounts=list_accounts(self.engine),
-                           roles=ROLES, townships=tnames, min_password=MIN_PASSWORD, form=extra.get("form") or {},
+                           roles=ROLES, townships=tnames, form=extra.get("form") or {},
                            error=extra.get("error"), done=extra.get("done"), target=extra.get("target"),
                            password=extra.get("password"))
 

@@ -19,7 +19,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sync.server.accounts import session_account
 from sync.server.dashboard.i18n import tr
 from sync.server.dashboard.routes import ROUTERS
-from sync.server.dashboard.site import SESSION_COOKIE, Dashboard, Denied, LoginRequired
+from sync.server.dashboard.site import (
+    PASSWORD_PAGE,
+    SESSION_COOKIE,
+    Dashboard,
+    Denied,
+    LoginRequired,
+    PasswordChangeRequired,
+)
 
 
 def mount(app: FastAPI, county: Any) -> Dashboard:
@@ -43,6 +50,13 @@ def mount(app: FastAPI, county: Any) -> Dashboard:
         return dash.render(request, "error.html", found[0] if found else None, found[1] if found else "",
                            status=exc.status, key=exc.key)
 
+    async def _must_change(request: Request, _exc: Exception) -> Response:
+        if request.url.path.startswith("/dashboard/api/"):
+            return JSONResponse({"code": "password_change", "reason": tr("must_change", "en"),
+                                 "reason_zh": tr("must_change", "zh")}, 403)
+        return RedirectResponse(PASSWORD_PAGE, 303)
+
     app.add_exception_handler(Denied, _denied)
+    app.add_exception_handler(PasswordChangeRequired, _must_change)
     app.add_exception_handler(LoginRequired, _login)
     return dash

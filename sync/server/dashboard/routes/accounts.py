@@ -9,11 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from fieldapp.errors import FieldappError
+from fieldapp.errors import FieldappError, InputRefused
+from sync.server import divisions
 from sync.server.accounts import (
     SESSION_SECONDS,
     access_entries,
     add_account,
+    change_own_password,
     end_session,
     new_password,
     new_session,
@@ -22,7 +24,7 @@ from sync.server.accounts import (
     set_disabled,
     try_login,
 )
-from sync.server.dashboard.deps import CountyCurrent, Dash, Form
+from sync.server.dashboard.deps import CountyCurrent, Current, Dash, Form
 from sync.server.dashboard.site import LOGIN_COOKIE, SESSION_COOKIE, Dashboard, Denied
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
@@ -71,6 +73,25 @@ def logout(request: Request, _form: Form, dash: Dash) -> Response:
     return resp
 
 
+@router.get("/password", response_class=HTMLResponse)
+def password_page(request: Request, current: Current, dash: Dash) -> Response:
+    return dash.render(request, "password.html", current.account, current.csrf, error=None, done=False)
+
+
+@router.post("/password", response_class=HTMLResponse)
+async def password_change(request: Request, current: Current, form: Form, dash: Dash) -> Response:
+    new = str(form.get("new") or "")
+    try:
+        if new != str(form.get("repeat") or ""):
+            raise InputRefused("the two new passwords differ", "两次输入的新密码不一致")
+        await run_in_threadpool(change_own_password, dash.engine, current.account.username,
+                                str(form.get("current") or ""), new)
+    except FieldappError as exc:
+        return dash.render(request, "password.html", current.account, current.csrf, status=422,
+                           error=dash.message(request, exc), done=False)
+    return RedirectResponse(dash.home_of(current.account), 303)
+
+
 @router.get("/access-log", response_class=HTMLResponse)
 def access_log_page(request: Request, current: CountyCurrent, dash: Dash, household: str = "") -> Response:
     rows = access_entries(dash.engine, 300, household[:64] or None)
@@ -88,9 +109,13 @@ async def accounts_create(request: Request, current: CountyCurrent, form: Form, 
     user = str(form.get("username") or "").strip()[:64]
     role = str(form.get("role") or "")
     password = str(form.get("password") or "") or new_password()
+    township = str(form.get("township") or "").strip()[:9] or None
     try:
+        if role == "township" and township:
+            with dash.engine.connect() as conn:
+                divisions.check_township(conn, dash.county.county, township)
         await run_in_threadpool(add_account, dash.engine, dash.county.county, account.username, user,
-                                password, role, str(form.get("township") or "")[:9] or None)
+                                password, role, township)
     except FieldappError as exc:
         return dash.accounts_page(request, account, csrf, status=422, form=form, error=dash.message(request, exc))
     return dash.accounts_page(request, account, csrf, done="account_created", target=user, password=password)

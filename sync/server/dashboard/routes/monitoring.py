@@ -21,6 +21,7 @@ from sync.server.dashboard.deps import Current, Dash, Form, WriterCurrent
 from sync.server.dashboard.queries import Scope
 from sync.server.dashboard.site import XLSX, Dashboard, Denied, url_part
 from sync.server.exports import workbook_bytes
+from sync.server.ingest import select_in
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
@@ -54,7 +55,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "head": ("户主", "Head"), "village": ("村", "Village"), "type": ("监测类型", "Monitoring type"),
     "mode": ("消除方式", "Elimination mode"), "role_village": ("村", "village"), "role_township": ("乡镇", "township"),
     "role_county": ("县", "county"), "phase_out_until": ("渐退期至", "Phase-out until"),
-    "total": ("合计", "Total"), "as_of": ("统计日期", "As of"), "campaigns": ("回头看", "Look-back campaigns"),
+    "total": ("合计", "Total"), "evidence": ("依据", "Evidence"), "evidence_visit": ("走访", "visit"),
+    "files": ("张照片/签名", "photos/signatures"), "as_of": ("统计日期", "As of"), "campaigns": ("回头看", "Look-back campaigns"),
 }
 STATE_GROUPS = ("in_identification", "monitoring", "in_elimination", "eliminated")
 
@@ -135,8 +137,11 @@ def monitoring_household(request: Request, hid: str, current: Current, dash: Das
                if ("county" if account.is_county else "township") in roles] if account.can_write else []
     with dash.engine.begin() as conn:
         log_access(conn, account.username, "view_monitoring_household", hid, [hid])
+        visits = dict(select_in(conn, "SELECT visit_id, visited_at FROM visit_state WHERE visit_id {ids}",
+                                [s.evidence_visit for s in lc.history if s.evidence_visit]))
     return dash.render(
         request, "monitoring_household.html", account, current.csrf, h=row, lc=lc, allowed=allowed, today=county_today(dash),
+        evidence_visits=visits,
         m=lambda k: text(k, lang), mon=mon,
         condition=lambda code: mon.condition_text(code, lc, dash.policy.lifecycle, lang),
         step_label=lambda s: mon.label(mon.STEP_LABELS, s, lang), type_label=lambda t: label("monitoring_type", t, lang))
