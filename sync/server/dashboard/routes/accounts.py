@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 
@@ -28,6 +29,9 @@ from sync.server.dashboard.deps import CountyCurrent, Current, Dash, Form
 from sync.server.dashboard.site import LOGIN_COOKIE, SESSION_COOKIE, Dashboard, Denied
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
+# Password checks (argon2: 64 MiB and tens of ms each) run at most two at a time, so that a
+# crowd of failed logins cannot take the server's CPU and memory from other requests.
+_VERIFYING = asyncio.Semaphore(2)
 
 
 def _login_form(request: Request, dash: Dashboard, error: str | None = None, status: int = 200,
@@ -50,8 +54,9 @@ async def login(request: Request, dash: Dash) -> Response:
     if not same_token(str(form.get("csrf") or ""), request.cookies.get(LOGIN_COOKIE)):
         raise Denied(403, "csrf")
     address = request.client.host if request.client else "?"
-    account, locked = await run_in_threadpool(try_login, dash.engine, str(form.get("username") or ""),
-                                              str(form.get("password") or ""), address)
+    async with _VERIFYING:  # a crowd of logins waits here, without a thread, CPU or memory each
+        account, locked = await run_in_threadpool(try_login, dash.engine, str(form.get("username") or ""),
+                                                  str(form.get("password") or ""), address)
     if locked.locked:
         return _login_form(request, dash, "login_locked", 429,
                            until=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(locked.until)))
