@@ -199,6 +199,8 @@ def cmd_check_id(ctx: Ctx) -> int:
         for raw, r in zip(ctx.args.ids, results, strict=True):
             if r.valid:
                 print(f"{r.id}\tOK\t{r.birth_date}\t{r.sex}\t{r.region_code}")
+                for zh, en in r.warning_texts():
+                    print(f"{r.id}\tWARNING\t{zh if lang().startswith('zh') else en}", file=sys.stderr)
             else:
                 print(f"{raw}\tINVALID\t{r.message(lang())}")
     return EXIT_OK if all(r.valid for r in results) else EXIT_REFUSED
@@ -222,8 +224,16 @@ def cmd_household_add(ctx: Ctx) -> int:
     data = _read_json(ctx.args.json_file)
     app = ctx.app()
     hid = app.add_household(data)
-    ctx.out({"id": hid}, hid)
+    warnings = _warn(app.cadre_warnings(hid))
+    ctx.out({"id": hid, "warnings": warnings}, hid)
     return EXIT_OK
+
+
+def _warn(messages: Sequence[Any]) -> list[dict[str, str]]:
+    """Print warnings that did not block a change on stderr; return them for ``--json``."""
+    for m in messages:
+        print(f"warning: {m.text(lang())}", file=sys.stderr)
+    return [{"field": m.field, "code": m.code, "zh": m.zh, "en": m.en} for m in messages]
 
 
 def _parse_value(text: str) -> Any:
@@ -239,8 +249,8 @@ def _parse_value(text: str) -> Any:
 
 def cmd_household_set(ctx: Ctx) -> int:
     app = ctx.app()
-    app.set_household_field(ctx.args.id, ctx.args.field, _parse_value(ctx.args.value))
-    ctx.out({"id": ctx.args.id, "field": ctx.args.field, "ok": True}, "ok")
+    warnings = _warn(app.set_household_field(ctx.args.id, ctx.args.field, _parse_value(ctx.args.value)))
+    ctx.out({"id": ctx.args.id, "field": ctx.args.field, "ok": True, "warnings": warnings}, "ok")
     return EXIT_OK
 
 

@@ -92,7 +92,7 @@ def household_input(**over):
 
 def full_visit_input(**over):
     doc = {
-        "household": {"is_tuopin": True, "members": [{"schooling": "finished", "medical_insurance": "resident",
+        "household": {"is_tuopin": True, "members": [{"schooling": "graduated", "medical_insurance": "resident",
                                                       "serious_illness_insurance": True, "health": ["healthy"], "labour": "ordinary"}]},
         "food": {"staple_ok": True, "protein_ok": True},
         "clothing": {"seasonal_ok": True, "bedding_ok": True},
