@@ -8,6 +8,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "app": ("防止返贫动态监测 · 县级管理", "Return-to-poverty monitoring · County admin"),
     "login": ("登录", "Log in"), "logout": ("退出", "Log out"), "username": ("用户名", "User name"),
     "password": ("密码", "Password"), "bad_login": ("用户名或密码错误", "Wrong user name or password"),
+    "login_locked": ("登录失败次数过多，暂时锁定。可再次尝试的时间：", "Too many failed logins. You can try again at"),
     "overview": ("总览", "Overview"), "county": ("全县", "County"), "township": ("乡镇", "Township"),
     "village": ("村", "Village"), "households": ("户数", "Households"), "monitored": ("监测对象", "Monitored"),
     "members": ("人口", "Members"), "open_problems": ("未销号问题", "Open problems"),
