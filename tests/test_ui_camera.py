@@ -156,3 +156,77 @@ def test_camera_scan_from_the_household_list_opens_the_household(qtbot, issued, 
     finally:
         session.worker.wait()
         session.lock_now()
+
+
+# ----- through QtMultimedia, with a fake video source playing rendered card frames --------------
+def _frame_input():
+    mm = load_multimedia()
+    if mm is None:
+        pytest.skip("PySide6-Addons (QtMultimedia) is not installed")
+    return mm[0].QVideoFrameInput(), mm[0].QVideoFrame
+
+
+def _play(qtbot, source, frame_type, images, until, timeout_s: float = 20.0) -> None:
+    """Send the frames over and over, about 15 a second like a webcam, until ``until()``."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    i = 0
+    while not until():
+        assert time.monotonic() < deadline, "the frames never got through"
+        source.sendVideoFrame(frame_type(images[i % len(images)]))
+        i += 1
+        qtbot.wait(66)
+
+
+def test_camera_scan_reads_a_card_from_a_fake_video_source(qtbot, issued):
+    _home, _hid, card = issued
+    source, frame_type = _frame_input()
+    dlg = CameraScanDialog(frame_input=source)
+    qtbot.addWidget(dlg)
+    assert dlg.camera_ok and dlg.video is not None
+    dlg.show()
+    got: list[str] = []
+    dlg.scanned.connect(got.append)
+    blank = QImage(1280, 720, QImage.Format.Format_RGB32)
+    blank.fill(QColor(0x8B, 0x6F, 0x4E))
+    frames = [blank, webcam_frame(card_image(card), 5.0, 2.0), webcam_frame(card_image(card), -6.0, 1.5)]
+    _play(qtbot, source, frame_type, frames, lambda: bool(got))
+    assert got == [card.payload] and not dlg.isVisible()
+
+
+def test_photo_from_a_fake_video_source_is_stored_encrypted(qtbot, issued, tmp_path):
+    from ui.photos import PhotoStrip
+
+    home, hid, card = issued
+    source, frame_type = _frame_input()
+    session = Session(Path(home), "en", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    app = Fieldapp(Store.open(home, PASS), actor="张书记")
+    session.attach(app)
+    try:
+        vid = app.save_draft(hid, {"visit": {"type": "home"}})
+        strip = PhotoStrip(session)
+        qtbot.addWidget(strip)
+        strip.set_visit(hid, vid)
+        assert strip.camera_button.isVisible() or not strip.isVisible()
+        dlg = strip.open_camera(frame_input=source)
+        qtbot.addWidget(dlg)
+        assert not dlg.take()  # no picture yet
+        page = card_image(card)
+        _play(qtbot, source, frame_type, [page], lambda: not dlg.feed.latest_image().isNull())
+        assert dlg.take()
+        items = app.attachments(visit_id=vid)
+        assert len(items) == 1 and items[0]["data"][:2] == b"\xff\xd8"  # a JPEG, kept inside the store
+        assert len(strip.thumbs) == 1
+        dlg.reject()
+    finally:
+        session.lock_now()
+
+
+def test_photo_dialog_without_a_camera_says_so(qtbot):
+    from ui.photo_capture import PhotoCaptureDialog
+
+    dlg = PhotoCaptureDialog(multimedia=None)
+    qtbot.addWidget(dlg)
+    assert not dlg.take_button.isEnabled() and "without camera support" in dlg.message.text()
+    assert "from a file" in dlg.message.text()

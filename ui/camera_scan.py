@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.cards import looks_like_payload
+from ui.video_feed import NoCamera, VideoFeed, load_multimedia
 
 MAX_FPS = 5.0
 MAX_DECODE_WIDTH = 1280  # larger frames are scaled down first: zxing is fast enough at 720p
@@ -67,13 +68,13 @@ class _DecodeJob(QRunnable):
         self.signals.found.emit(res)
 
 
-def load_multimedia() -> tuple[Any, Any] | None:
-    """``(QtMultimedia, QtMultimediaWidgets)`` or ``None`` when PySide6-Addons is not installed."""
-    try:
-        from PySide6 import QtMultimedia, QtMultimediaWidgets
-    except ImportError:
-        return None
-    return QtMultimedia, QtMultimediaWidgets
+def no_camera_text(w: QWidget, code: str) -> str:
+    """Why there is no picture, in the UI language."""
+    if code == "no_multimedia":
+        return w.tr("The camera cannot be used: this copy of Fieldapp was installed without camera support.")
+    if code == "no_device":
+        return w.tr("No camera was found on this laptop.")
+    return w.tr("The camera could not be started.")
 
 
 class CameraScanDialog(QDialog):
@@ -82,7 +83,7 @@ class CameraScanDialog(QDialog):
     scanned = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, multimedia: Any = "auto",
-                 clock: Any = time.monotonic) -> None:
+                 clock: Any = time.monotonic, frame_input: Any = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Scan card with camera"))
         self.clock = clock
@@ -90,8 +91,7 @@ class CameraScanDialog(QDialog):
         self.pool.setMaxThreadCount(1)
         self.in_flight = False
         self.last_submit = -1e9
-        self.camera: Any = None
-        self.capture: Any = None
+        self.feed: VideoFeed | None = None
         self.video: QWidget | None = None
         self._jobs: list[_DecodeJob] = []
         lay = QVBoxLayout(self)
@@ -113,34 +113,21 @@ class CameraScanDialog(QDialog):
         lay.addWidget(buttons)
         self.manual.returnPressed.connect(self.submit_manual)
         self.manual_button.clicked.connect(self.submit_manual)
-        self.camera_ok = self._start_camera(load_multimedia() if multimedia == "auto" else multimedia)
+        self.camera_ok = self._start_camera(load_multimedia() if multimedia == "auto" else multimedia, frame_input)
         self.resize(720, 600 if self.camera_ok else 240)
 
     # ----- camera -----------------------------------------------------------------------
-    def _start_camera(self, mm: tuple[Any, Any] | None) -> bool:
-        if mm is None:
-            self._no_camera(self.tr("The camera cannot be used: this copy of Fieldapp was installed without "
-                                    "camera support."))
-            return False
-        qtmm, qtmmw = mm
+    def _start_camera(self, mm: tuple[Any, Any] | None, frame_input: Any = None) -> bool:
         try:
-            device = qtmm.QMediaDevices.defaultVideoInput()
-            if device.isNull():
-                self._no_camera(self.tr("No camera was found on this laptop."))
-                return False
-            self.camera = qtmm.QCamera(device, self)
-            self.capture = qtmm.QMediaCaptureSession(self)
-            self.capture.setCamera(self.camera)
-            video = qtmmw.QVideoWidget(self)
-            self.capture.setVideoOutput(video)
-            video.videoSink().videoFrameChanged.connect(self.on_frame)
-            self.camera.errorOccurred.connect(self._camera_error)
-            self.view_box.addWidget(video)
-            self.video = video
-            self.camera.start()
-        except Exception:  # noqa: BLE001 - driver trouble must not take the app down
-            self._no_camera(self.tr("The camera could not be started."))
+            self.feed = VideoFeed(mm, self, frame_input)
+        except NoCamera as exc:
+            self._no_camera(no_camera_text(self, exc.code))
             return False
+        self.video = self.feed.video
+        self.feed.sink.videoFrameChanged.connect(self.on_frame)
+        if self.feed.camera is not None:
+            self.feed.camera.errorOccurred.connect(self._camera_error)
+        self.view_box.addWidget(self.video)
         self.message.setText(self.tr("Hold the card's QR code in front of the camera."))
         return True
 
@@ -154,8 +141,8 @@ class CameraScanDialog(QDialog):
         self._no_camera(self.tr("The camera could not be started."))
 
     def stop(self) -> None:
-        if self.camera is not None:
-            self.camera.stop()
+        if self.feed is not None:
+            self.feed.stop()
 
     # ----- frames -------------------------------------------------------------------------
     def on_frame(self, frame: Any) -> None:

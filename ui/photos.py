@@ -1,6 +1,7 @@
-"""Photos of a visit: chosen from a file and stored encrypted in the store
-(``add_attachment``); thumbnails decoded in memory, never written to disk.
-Webcam capture needs QtMultimedia, which PySide6-Essentials does not ship."""
+"""Photos of a visit: taken with the webcam (:mod:`ui.photo_capture`) or chosen
+from a file, and stored encrypted in the store (``add_attachment``); thumbnails
+decoded in memory, never written to disk. Webcam capture needs QtMultimedia
+(PySide6-Addons); without it, photos come from files."""
 
 from __future__ import annotations
 
@@ -47,6 +48,11 @@ class PhotoStrip(QGroupBox):
         self.add_button = QPushButton(self.tr("Add photo from file…"))
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.choose)
+        self.camera_button = QPushButton(self.tr("Take photo with camera…"))
+        self.camera_button.setAutoDefault(False)
+        self.camera_button.clicked.connect(self.open_camera)
+        self.camera_button.setVisible(webcam_available())
+        lay.addWidget(self.camera_button)
         lay.addWidget(self.add_button)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -60,6 +66,7 @@ class PhotoStrip(QGroupBox):
     def set_visit(self, hid: str | None, visit_id: str | None) -> None:
         self.hid, self.visit_id = hid, visit_id
         self.add_button.setEnabled(hid is not None)
+        self.camera_button.setEnabled(hid is not None)
         self.reload()
 
     def reload(self) -> None:
@@ -84,12 +91,22 @@ class PhotoStrip(QGroupBox):
         for f in files:
             self.add_file(Path(f))
 
+    def open_camera(self, frame_input: object = None) -> object:
+        """The webcam dialog; each photo taken joins this visit."""
+        from ui.photo_capture import PhotoCaptureDialog
+
+        dlg = PhotoCaptureDialog(self, frame_input=frame_input)
+        dlg.photo.connect(lambda data: self.add_bytes(data, "image/jpeg"))
+        dlg.open()
+        return dlg
+
     def add_file(self, path: Path) -> str | None:
+        return self.add_bytes(path.read_bytes(), MIME.get(path.suffix.lower(), "application/octet-stream"))
+
+    def add_bytes(self, data: bytes, mime: str) -> str | None:
         hid = self.hid
         if hid is None:
             return None
-        data = path.read_bytes()
-        mime = MIME.get(path.suffix.lower(), "application/octet-stream")
         vid = self.visit_id
         if vid is None and self.ensure_visit is not None:
             vid = self.ensure_visit()  # the form saves its draft first, so the photo joins that visit

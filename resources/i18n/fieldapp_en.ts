@@ -17,11 +17,11 @@
     </message>
     <message>
         <source>The camera cannot be used: this copy of Fieldapp was installed without camera support.</source>
-        <translation>The camera cannot be used: this copy of Fieldapp was installed without camera support.</translation>
+        <translation type="vanished">The camera cannot be used: this copy of Fieldapp was installed without camera support.</translation>
     </message>
     <message>
         <source>No camera was found on this laptop.</source>
-        <translation>No camera was found on this laptop.</translation>
+        <translation type="vanished">No camera was found on this laptop.</translation>
     </message>
     <message>
         <source>The camera could not be started.</source>
@@ -883,6 +883,33 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>PhotoCaptureDialog</name>
+    <message>
+        <source>Take a photo</source>
+        <translation>Take a photo</translation>
+    </message>
+    <message>
+        <source>Take photo</source>
+        <translation>Take photo</translation>
+    </message>
+    <message>
+        <source>Add photos from a file instead.</source>
+        <translation>Add photos from a file instead.</translation>
+    </message>
+    <message>
+        <source>Point the camera, then press Enter or “Take photo”.</source>
+        <translation>Point the camera, then press Enter or “Take photo”.</translation>
+    </message>
+    <message>
+        <source>No picture from the camera yet; try again in a moment.</source>
+        <translation>No picture from the camera yet; try again in a moment.</translation>
+    </message>
+    <message>
+        <source>Photo taken. Take another, or close.</source>
+        <translation>Photo taken. Take another, or close.</translation>
+    </message>
+</context>
+<context>
     <name>PhotoStrip</name>
     <message>
         <source>Photos</source>
@@ -891,6 +918,10 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Add photo from file…</source>
         <translation>Add photo from file…</translation>
+    </message>
+    <message>
+        <source>Take photo with camera…</source>
+        <translation>Take photo with camera…</translation>
     </message>
     <message>
         <source>Camera capture is not available in this installation; add photos from a file.</source>
@@ -1708,6 +1739,21 @@ First: %2</translation>
     <message>
         <source>Throw away this unfinished visit?</source>
         <translation>Throw away this unfinished visit?</translation>
+    </message>
+</context>
+<context>
+    <name>w</name>
+    <message>
+        <source>The camera cannot be used: this copy of Fieldapp was installed without camera support.</source>
+        <translation>The camera cannot be used: this copy of Fieldapp was installed without camera support.</translation>
+    </message>
+    <message>
+        <source>No camera was found on this laptop.</source>
+        <translation>No camera was found on this laptop.</translation>
+    </message>
+    <message>
+        <source>The camera could not be started.</source>
+        <translation>The camera could not be started.</translation>
     </message>
 </context>
 </TS>

@@ -17,11 +17,11 @@
     </message>
     <message>
         <source>The camera cannot be used: this copy of Fieldapp was installed without camera support.</source>
-        <translation>无法使用摄像头：本机安装的 Fieldapp 不含摄像头功能。</translation>
+        <translation type="vanished">无法使用摄像头：本机安装的 Fieldapp 不含摄像头功能。</translation>
     </message>
     <message>
         <source>No camera was found on this laptop.</source>
-        <translation>本机没有找到摄像头。</translation>
+        <translation type="vanished">本机没有找到摄像头。</translation>
     </message>
     <message>
         <source>The camera could not be started.</source>
@@ -883,6 +883,33 @@ Please copy the details and send them to county IT support.</source>
     </message>
 </context>
 <context>
+    <name>PhotoCaptureDialog</name>
+    <message>
+        <source>Take a photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Take photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Add photos from a file instead.</source>
+        <translation>请改为从文件添加照片。</translation>
+    </message>
+    <message>
+        <source>Point the camera, then press Enter or “Take photo”.</source>
+        <translation>对准要拍的内容，然后按回车或点“拍照”。</translation>
+    </message>
+    <message>
+        <source>No picture from the camera yet; try again in a moment.</source>
+        <translation>摄像头还没有画面，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Photo taken. Take another, or close.</source>
+        <translation>已拍下。可以再拍一张，或关闭。</translation>
+    </message>
+</context>
+<context>
     <name>PhotoStrip</name>
     <message>
         <source>Photos</source>
@@ -891,6 +918,10 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Add photo from file…</source>
         <translation>从文件添加照片…</translation>
+    </message>
+    <message>
+        <source>Take photo with camera…</source>
+        <translation>用摄像头拍照…</translation>
     </message>
     <message>
         <source>Camera capture is not available in this installation; add photos from a file.</source>
@@ -1708,6 +1739,21 @@ First: %2</source>
     <message>
         <source>Throw away this unfinished visit?</source>
         <translation>确定放弃这次未完成的走访吗？</translation>
+    </message>
+</context>
+<context>
+    <name>w</name>
+    <message>
+        <source>The camera cannot be used: this copy of Fieldapp was installed without camera support.</source>
+        <translation>无法使用摄像头：本机安装的 Fieldapp 不含摄像头功能。</translation>
+    </message>
+    <message>
+        <source>No camera was found on this laptop.</source>
+        <translation>本机没有找到摄像头。</translation>
+    </message>
+    <message>
+        <source>The camera could not be started.</source>
+        <translation>摄像头无法启动。</translation>
     </message>
 </context>
 </TS>
