@@ -246,6 +246,8 @@ def test_scanner_opens_household_and_records_scan(make_window, home, qapp, qtbot
     qapp.installEventFilter(win.scanner)
     try:
         _unlock(win, app)
+        win.activateWindow()  # the scanner types into the active window, as on a desktop
+        qtbot.waitUntil(lambda: qapp.activeWindow() is win)
         win.tabs.setCurrentWidget(win.households)
         search = win.households.search
         search.setFocus()

@@ -28,11 +28,13 @@ MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp
 
 
 def webcam_available() -> bool:
+    """Whether QtMultimedia is installed; found without loading it (it is large and slow to load)."""
+    import importlib.util
+
     try:
-        import PySide6.QtMultimedia  # noqa: F401
-    except ImportError:
+        return importlib.util.find_spec("PySide6.QtMultimedia") is not None
+    except (ImportError, ValueError):
         return False
-    return True
 
 
 class PhotoStrip(QGroupBox):
