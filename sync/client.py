@@ -108,6 +108,8 @@ def _request(http: httpx.Client, method: str, path: str, *, retries: int = RETRI
         except httpx.TransportError as exc:
             last = exc
             continue
+        if resp.status_code == 507:  # out of space: say so, the server is there
+            raise _reason(resp)
         if resp.status_code >= 500:
             last = RuntimeError(f"server error {resp.status_code}")
             continue

@@ -149,3 +149,38 @@ def test_first_start_without_a_county_is_refused_in_one_line(tmp_path: Path) -> 
     print(f"first admin without --county: exit {out.returncode}: {out.stderr.strip()}")
     assert out.returncode != 0 and "--county" in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_full_database_reaches_the_laptop_plainly(county, tmp_path: Path) -> None:
+    """The county's disk fills up: the laptop hears 'cannot store data now (out of space)',
+    not 'cannot be reached', and loses nothing."""
+    import sqlalchemy as sa
+    from fastapi.testclient import TestClient
+    from servers import enrolled_laptop
+
+    from fieldapp.errors import InputRefused
+    from fieldapp.oplog import outbox_size
+    from sync.client import push
+    from sync.server.app import create_app
+
+    app = enrolled_laptop(county, tmp_path / "lap")
+    try:
+        for i in range(20):
+            app.add_household(household_input(phone=f"1380000{i:04d}", members=[{"name": f"户主{i}", "relation": "head"}]))
+        with county.engine.connect() as conn:
+            pages = int(conn.exec_driver_sql("PRAGMA page_count").scalar() or 0)
+
+        @sa.event.listens_for(county.engine, "connect")
+        def _full(dbapi_conn, _rec) -> None:  # the disk has no room for one more page
+            dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+        county.engine.dispose()
+        pending = outbox_size(app.store)
+        with pytest.raises(InputRefused) as err:
+            push(app, TestClient(create_app(county)), retries=0)
+        print(f"push to a full county database: {err.value.code}: {err.value.en}; {outbox_size(app.store)} of "
+              f"{pending} changes still waiting")
+        assert err.value.code == "server_full" and "out of space" in err.value.en
+        assert outbox_size(app.store) == pending
+    finally:
+        app.store.close()
