@@ -11,7 +11,7 @@ import os
 import secrets
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -295,7 +295,6 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
     the queue for the next run (``fieldapp relay --server URL`` without ``--usb``
     just uploads the queue).
     """
-    import hashlib
 
     if usb is not None:
         usb = Path(usb)
@@ -328,32 +327,25 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
         known = {d["device_id"]: bf.Sender(bytes.fromhex(d["sign_public"]), d["status"], d.get("revoked_at"))
                  for d in devices}
         for path in sorted(usb.glob("fieldapp-up-*" + bf.SUFFIX)) if usb is not None else []:
-            data = path.read_bytes()
-            try:
-                outer = bf.check_outer(data, county=info["county"], senders=known.get, kind="uplink")
+            try:  # read as a stream: a huge junk file is refused after its first chunk
+                header = bf.check_file(path, county=info["county"], senders=known.get, kind="uplink")
             except bf.BundleRefused as exc:
                 results.append({"file": path.name, "status": "refused", "code": exc.code, "reason": exc.en,
                                 "reason_zh": exc.zh})
                 continue
-            devices_seen.add(outer.header["sender"])
-            sender_of[path.name] = str(outer.header["sender"])
+            devices_seen.add(header["sender"])
+            sender_of[path.name] = str(header["sender"])
             queued = queue / path.name
-            if not (queued.exists() and hashlib.sha256(queued.read_bytes()).digest() == hashlib.sha256(data).digest()):
-
-                def same_bundle(back: bytes, data: bytes = data) -> None:
-                    if back != data:
-                        raise bf.refuse("damaged")
-
-                bf.write_bundle_file(queue, path.name, data, same_bundle)
+            if not (queued.exists() and _file_sha256(queued) == _file_sha256(path)):
+                bf.copy_file(path, queue, path.name)
             if not online:
                 results.append({"file": path.name, "status": "queued",
                                 "reason": "kept in the office queue; it is uploaded when the county can be reached",
                                 "reason_zh": "已暂存在本办公室，联网后自动上传"})
         if online:
             for path in sorted(queue.glob("fieldapp-up-*" + bf.SUFFIX)):
-                data = path.read_bytes()
                 try:
-                    resp = http.post("/api/v1/bundles", content=data,
+                    resp = http.post("/api/v1/bundles", content=_file_chunks(path),
                                      headers={"content-type": "application/octet-stream"})
                 except httpx.TransportError:
                     results.append({"file": path.name, "status": "queued",
@@ -389,6 +381,20 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
         if r["file"] in sender_of:
             r.setdefault("device", sender_of[r["file"]])
     return {"online": online, "uploaded": results, "downlinks": downlinks, "queued": pending}
+
+
+def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        yield from iter(lambda: fh.read(size), b"")
+
+
+def _file_sha256(path: Path) -> bytes:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for chunk in _file_chunks(path):
+        digest.update(chunk)
+    return digest.digest()
 
 
 def upload_ok(results: list[dict[str, Any]]) -> bool:
