@@ -8,12 +8,12 @@ process itself (VmHWM, its peak resident set)."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
+import servers
 from conftest import PASS, household_input
 from servers import FIELDAPP
 from servers import CountyServer as Server
@@ -24,37 +24,12 @@ MiB = 1024 * 1024
 
 def peak_rss_mib(srv: Server) -> float:
     assert srv.proc is not None
-    for line in Path(f"/proc/{srv.proc.pid}/status").read_text("utf-8").splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmHWM")
+    return servers.peak_rss_mib(srv.proc.pid)
 
 
-def chunked_upload(srv: Server, path: str, total: int, chunk: bytes, headers: dict[str, str] | None = None) -> tuple[int, int]:
-    """POST ``total`` bytes as a chunked body (no Content-Length) over a raw socket; returns
-    (HTTP status, bytes the server took before it answered)."""
-    head = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{srv.port}", "Transfer-Encoding: chunked",
-            "Content-Type: application/octet-stream", *(f"{k}: {v}" for k, v in (headers or {}).items()), "", ""]
-    sent = 0
-    with socket.create_connection(("127.0.0.1", srv.port), timeout=60) as sock:
-        sock.sendall("\r\n".join(head).encode())
-        try:
-            while sent < total:
-                sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
-                sent += len(chunk)
-            sock.sendall(b"0\r\n\r\n")
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        answer = b""
-        try:
-            while b"\r\n" not in answer:
-                part = sock.recv(4096)
-                if not part:
-                    break
-                answer += part
-        except ConnectionResetError:
-            pass
-    return int(answer.split(b" ")[1]) if answer.startswith(b"HTTP/") else 0, sent
+def chunked_upload(srv: Server, path: str, total: int, chunk: bytes,
+                   headers: dict[str, str] | None = None) -> tuple[int, int]:
+    return servers.chunked_upload(srv.port, path, total, chunk, headers)
 
 
 def test_limits_before_work(server: Server, tmp_path: Path) -> None:  # noqa: F811
