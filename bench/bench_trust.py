@@ -5,9 +5,9 @@ for a validly signed bundle bomb, next to the idle server; peak relay RSS for a
 
 from __future__ import annotations
 
+import contextlib
 import lzma
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -111,13 +111,15 @@ def main() -> int:
             block = os.urandom(MiB)
             for _ in range(1024):
                 fh.write(block)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        relay = subprocess.run([FIELDAPP, "relay", "--server", url, "--usb", str(stick), "--queue",
-                                str(WORK / "trust-queue"), "--json"], capture_output=True, text=True,
-                               env={**os.environ, "FIELDAPP_HOME": str(WORK / "trust-relay-home")})
-        relay_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        log(f"relay with a 1 GiB file: exit {relay.returncode}, peak RSS {relay_peak:.0f} MiB (children before: "
-            f"{before:.0f})")
+        relay = subprocess.Popen([FIELDAPP, "relay", "--server", url, "--usb", str(stick), "--queue",
+                                  str(WORK / "trust-queue"), "--json"], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, env={**os.environ, "FIELDAPP_HOME": str(WORK / "trust-relay")})
+        relay_peak = 0.0
+        while relay.poll() is None:  # VmHWM only grows: the last reading before exit is the peak
+            with contextlib.suppress(OSError, RuntimeError):
+                relay_peak = max(relay_peak, peak_mib(relay.pid))
+            time.sleep(0.02)
+        log(f"relay with a 1 GiB file: exit {relay.returncode}, peak RSS {relay_peak:.0f} MiB")
     finally:
         proc.terminate()
         proc.wait(10)

@@ -194,7 +194,7 @@ def reconcile(app: Any, http: httpx.Client, retries: int = RETRIES) -> int:
     and move unsent ops off numbers taken by others (after a restore from an old backup)."""
     store: Store = app.store
     acked = dv.acked_seq(store)
-    upto = max(acked, int(store.meta("device_seq", "0") or 0))
+    upto = min(max(acked, int(store.meta("device_seq", "0") or 0)), acked + 100_000)  # the server's range cap
     doc = _request(http, "GET", "/api/v1/seqs", sign=signer(store), params={"after": acked, "upto": upto},
                    retries=retries).json()
     return dv.renumber_taken(store, {int(s): str(i) for s, i in doc["ops"]}, int(doc["top_seq"]),

@@ -168,9 +168,10 @@ class CountyKeys:
         else:
             private, public = generate_recovery_keypair()
         out = recovery_key_path(data, county)
-        if out.exists():
-            raise InputRefused(f"{out} exists already; move it away (offline) and start again",
-                               f"{out} 已存在；请先将其移走（离线保存）后再启动")
+        n = 1
+        while out.exists():  # never overwrite a key file (it may be the only copy of an older key)
+            n += 1
+            out = out.with_name(f"{recovery_key_path(data, county).stem}-{n}.key")
         write_atomic(out, seal_recovery_private(private, public, passphrase, county))
         write_atomic(data / "recovery.pub", (public.hex() + "\n").encode("ascii"))
         if old.exists():
