@@ -307,6 +307,7 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
     results: list[dict[str, Any]] = []
     devices_seen: set[str] = set()
     sender_of: dict[str, str] = {}  # bundle file -> the device that signed it (for the relay window)
+    proof: dict[str, str] = {}  # device -> SHA-256 of one of its bundles on the stick
     with make_http(server, pem) as http:
         try:
             info = _request(http, "GET", "/api/v1/info", retries=1).json()
@@ -335,6 +336,7 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
                 continue
             devices_seen.add(header["sender"])
             sender_of[path.name] = str(header["sender"])
+            proof[str(header["sender"])] = _file_sha256(path).hex()
             queued = queue / path.name
             if not (queued.exists() and _file_sha256(queued) == _file_sha256(path)):
                 bf.copy_file(path, queue, path.name)
@@ -367,7 +369,8 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
         if online and usb is not None:
             county_sign = bytes.fromhex(info["county_sign_public"])
             for device_id in sorted(devices_seen):
-                resp = http.get(f"/api/v1/devices/{device_id}/downlink")
+                # The county gives a device's downlink only to whoever shows one of its bundles (by hash).
+                resp = http.get(f"/api/v1/devices/{device_id}/downlink", params={"bundle": proof[device_id]})
                 if resp.status_code != 200:
                     continue
 

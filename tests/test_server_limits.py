@@ -64,6 +64,11 @@ def test_limits_before_work(server: Server, tmp_path: Path) -> None:  # noqa: F8
         after_sig = peak_rss_mib(server)
         print(f"{len(body) // MiB} MiB push, bad signature: {r.status_code}; peak RSS {after_sig:.0f} MiB")
         assert r.status_code == 401 and after_sig - idle < 120
+        # Nobody makes the county build a device's downlink without showing one of its bundles.
+        down = f"{server.url}/api/v1/devices/{app.store.device_id}/downlink"
+        statuses = [httpx.get(down).status_code, httpx.get(down, params={"bundle": "0" * 64}).status_code]
+        print(f"anonymous downlink requests: {statuses}")
+        assert statuses == [422, 403]
     finally:
         app.store.close()
     # Hardening headers on every response; no public API documents.

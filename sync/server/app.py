@@ -285,9 +285,10 @@ def create_app(county: County, *, api_docs: bool = False) -> Any:
         responses={**ERRORS, 200: {"content": {"application/octet-stream": {}}}},
         response_class=Response,
     )
-    def downlink(device_id: UuidPath) -> Response:
-        """The device's latest downlink bundle (sealed to the device; a relay cannot read it)."""
-        return Response(county.downlink(device_id), media_type="application/octet-stream")
+    def downlink(device_id: UuidPath, bundle: Annotated[str, Query(pattern=r"^[0-9a-f]{64}$")]) -> Response:
+        """The device's latest downlink bundle (sealed to the device; a relay cannot read it), for whoever
+        shows ``bundle``: the SHA-256 of an uplink bundle of that device the county received."""
+        return Response(county.downlink(device_id, proof=bundle), media_type="application/octet-stream")
 
     @app.exception_handler(ValidationError)
     async def _invalid(_req: Request, exc: ValidationError) -> JSONResponse:
