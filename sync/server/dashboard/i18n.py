@@ -113,6 +113,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "revoke_what": ("停用后这台笔记本不能再同步，也不能再接收数据；本机已有的数据不会删除。以后可在设备页“恢复使用”。",
                     "Once revoked the laptop can no longer sync or receive data; what it holds is not deleted. "
                     "It can be re-enabled later on the devices page."),
+    "export_running": ("正在后台生成，完成后这里会出现下载链接（页面每2秒刷新）。",
+                       "Being made in the background; a download link appears here when it is ready (the page refreshes every 2 s)."),
+    "export_ready": ("已生成", "Ready"), "export_failed": ("生成失败", "Failed"), "download": ("下载", "Download"),
     "household_list": ("农户名单", "Households"), "chart": ("图示", "Chart"), "problem_list": ("问题清单", "Problems"),
     "conflict_list": ("待处理冲突", "Conflicts"), "search": ("查找农户", "Find a household"),
     "search_hint": ("姓名、拼音首字母、身份证号、电话或户编号", "name, pinyin initials, ID number, phone or household no."),
