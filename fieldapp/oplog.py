@@ -207,7 +207,7 @@ class Projector:
                     v.pop("role", "village"),
                     v.pop("note", ""),
                     _dumps(v),
-                    v.get("recorded_at") or utc_now(),
+                    op.hlc,  # steps replay in causal (HLC) order, whatever the devices' wall clocks say
                 ),
             )
         elif op.entity == "campaign":

@@ -387,3 +387,21 @@ def test_admin_monitor_commands_against_a_running_server(server: Any, tmp_path: 
     assert (doc["state"], doc["since"]) == ("monitoring", at)
     assert [s["actor"] for s in doc["steps"]][-1] == "县乡村振兴局"
     assert [(d["state"], d["next_step"]) for d in lap("monitor", "due")] == [("monitoring", None)]
+
+
+def test_steps_replay_in_causal_order_when_the_laptop_clock_runs_ahead(county: Any,
+                                                                       linked: tuple[Any, Link, str]) -> None:
+    import time as _time
+
+    app, link, hid = linked
+    ahead = 40 * 60 * 1000  # the laptop's clock is 40 minutes fast (within what the server accepts)
+    app.store.clock.now = lambda: _time.time_ns() // 1_000_000 + ahead
+    app.propose_monitoring(hid, "marginal")
+    link.push()
+    lifecycle.approve(county, hid, at=None, actor="county")  # server time: "before" the proposal's clock
+    with county.engine.connect() as conn:
+        assert lifecycle.lifecycles(conn, lifecycle.county_policy(county), date.today(), hids=[hid])[0] \
+            .lifecycle.state == mon.MONITORING
+    link.pull()
+    lc = app.monitor_status(hid).lifecycle
+    assert lc.state == mon.MONITORING and lc.ignored == ()
