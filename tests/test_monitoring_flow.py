@@ -237,6 +237,8 @@ def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link,
     total = [c.value for c in counts_sheet[counts_sheet.max_row]]
     assert total[header.index("监测帮扶中")] == 1 and total[header.index("识别中")] == 1
     assert total[header.index("逾期环节")] == doc["steps_overdue"]
+    assert total[header.index("监测帮扶中: 一般农户")] == doc["by_household_type"]["ordinary"] == 1
+    assert 'data-testid="ht-ordinary">1<' in admin.client.get("/dashboard/monitoring").text
     households = {r[0].value: [c.value for c in r] for r in wb.worksheets[2].iter_rows(min_row=2)}
     assert set(households) == {hid, other}
 
