@@ -101,6 +101,14 @@ def state_label(state: str, lang: str = "zh") -> str:
     return label(STEP_LABELS, state, lang)
 
 
+def trusted_role(device_id: str, claimed: object) -> str:
+    """The role a step is taken in: only the county's own device speaks for a township or the
+    county; a step from any laptop is the village's, whatever its record says."""
+    if device_id.startswith("county:") and claimed in ("township", "county"):
+        return str(claimed)
+    return "village"
+
+
 # ----- policy ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StepRule:

@@ -407,3 +407,21 @@ def test_steps_replay_in_causal_order_when_the_laptop_clock_runs_ahead(county: A
     link.pull()
     lc = app.monitor_status(hid).lifecycle
     assert lc.state == mon.MONITORING and lc.ignored == ()
+
+
+def test_a_laptop_cannot_take_the_countys_steps_by_claiming_its_role(county: Any,
+                                                                      linked: tuple[Any, Link, str]) -> None:
+    from fieldapp.ids import uuid7
+
+    app, link, hid = linked
+    app.propose_monitoring(hid, "marginal")
+    for step in [r.step for r in app.policy.lifecycle.identification]:
+        forged = {"household_id": hid, "step": step, "at": date.today().isoformat(), "actor": "冒充", "role": "county",
+                  "note": ""}
+        app._write(lambda f=forged: app.ops.fact("monitor_step", uuid7(), f, "冒充"))
+    lc = app.monitor_status(hid).lifecycle
+    assert lc.state == mon.PROPOSED and len(lc.ignored) == len(app.policy.lifecycle.identification)
+    link.push()
+    with county.engine.connect() as conn:
+        row = lifecycle.lifecycles(conn, lifecycle.county_policy(county), date.today(), hids=[hid])[0]
+    assert row.lifecycle.state == mon.PROPOSED

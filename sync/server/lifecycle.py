@@ -81,7 +81,7 @@ def project_steps(conn: Connection, ops: Iterable[Op], stored: Mapping[tuple[str
         hid = str(v.get("household_id") or "")
         data = {k: v[k] for k in ("type", "mode", "evidence") if v.get(k) is not None}
         rows.append((sid, hid, villages.get(hid, ""), str(v.get("step") or ""), str(v.get("at") or "")[:10],
-                     str(v.get("actor") or ""), str(v.get("role") or "village"), str(v.get("note") or ""),
+                     str(v.get("actor") or ""), mon.trusted_role(device, v.get("role")), str(v.get("note") or ""),
                      json.dumps(data, ensure_ascii=False, sort_keys=True), clocks[sid], device))
     upsert_rows(conn, monitor_steps, STEP_COLUMNS, ("step_id",), rows)
 
