@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_HOME ?= demo-home
 DEMO_PASS ?= demo-passphrase-2026
 
-.PHONY: run test lint bench setup debian translations clean demo build
+.PHONY: run test test-windows lint bench setup debian translations clean demo build
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,7 +32,13 @@ run: setup
 test: setup
 	$(MAKE) --no-print-directory build
 	QT_QPA_PLATFORM=offscreen dist/fieldapp/fieldapp --selftest
+	$(MAKE) --no-print-directory test-windows
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The Windows bundle and its installer, built and tested under Wine (docs/windows-build.md);
+# downloads, wheels and the Wine prefix are cached in .cache/windows.
+test-windows: setup
+	$(BIN)/python scripts/windows/winbuild.py
 
 # The frozen desktop app (PyInstaller onedir) in dist/fieldapp/.
 build: setup
@@ -49,4 +55,4 @@ translations: setup
 	$(BIN)/python -m ui.i18n
 
 clean:
-	rm -rf $(VENV) build dist $(DEMO_HOME) bench/work
+	rm -rf $(VENV) build dist $(DEMO_HOME) bench/work .cache/windows

@@ -84,7 +84,8 @@ def start_once(cmd: list[str], env: dict[str, str], probe: Path) -> tuple[float,
     probe.unlink(missing_ok=True)
     run_env = dict(env, **{PROBE_ENV: str(probe)})
     t0 = time.time()
-    proc = subprocess.run(cmd, env=run_env, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S)
+    proc = subprocess.run(cmd, env=run_env, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          encoding="utf-8", timeout=TIMEOUT_S)
     ended = time.time()
     lines = [ln for ln in probe.read_text("utf-8").splitlines() if ln.startswith(PROBE_TAG)] if probe.exists() else []
     if proc.returncode != 0 or not lines:

@@ -152,7 +152,7 @@ def many_devices(db_url: str, data: Path) -> dict:  # type: ignore[type-arg]
             s = Store.create(root / f"l{d}", PASS, county="370303")
             app = Fieldapp(s, actor=f"cadre{d}")
             code = subprocess.run([FIELDAPP, "admin", "--data", str(data), "--db", db_url, "enroll-code", "--village",
-                                   VILLAGE, "--cadre", f"c{d}"], capture_output=True, text=True, check=True).stdout.strip()
+                                   VILLAGE, "--cadre", f"c{d}"], capture_output=True, text=True, encoding="utf-8", check=True).stdout.strip()
             enroll(app, url, code)
             for _ in range(5):
                 seq += 1
@@ -184,7 +184,7 @@ def many_devices(db_url: str, data: Path) -> dict:  # type: ignore[type-arg]
             for th in threads:
                 th.join()
         stats = json.loads(subprocess.run([FIELDAPP, "admin", "--data", str(data), "--db", db_url, "stats", "--json"],
-                                          capture_output=True, text=True, check=True).stdout)
+                                          capture_output=True, text=True, encoding="utf-8", check=True).stdout)
         pending = sum(a.status()["outbox_pending"] for a in apps)
         for a in apps:
             a.store.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.errors import InputRefused
+from fieldapp.fsutil import write_atomic
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 
@@ -79,7 +80,7 @@ def cmd_relay(ctx: Any) -> int:
 
     pem = None
     if ctx.args.cert:
-        pem = Path(ctx.args.cert).read_text()
+        pem = Path(ctx.args.cert).read_text("utf-8")
     queue = Path(ctx.args.queue) if ctx.args.queue else ctx.home / "relay-queue"
     doc = relay(ctx.args.server, Path(ctx.args.usb) if ctx.args.usb else None, pem, queue)
 
@@ -102,7 +103,20 @@ def _data(ctx: Any) -> Path:
 def _county(ctx: Any) -> Any:
     from sync.server.county import County
 
-    return County(_data(ctx), ctx.args.db, getattr(ctx.args, "county", None))
+    c = County(_data(ctx), ctx.args.db, getattr(ctx.args, "county", None))
+    announce_recovery_key(c)
+    return c
+
+
+def announce_recovery_key(c: Any) -> None:
+    """Say once where the first set-up wrote the county recovery key file (to move offline)."""
+    import sys
+
+    out = c.keys.recovery_written
+    if out is not None:
+        sys.stderr.write(f"fieldapp: the county recovery key was written to {out}: move it offline now "
+                         f"(with its passphrase it can open any laptop of the county) / 县级恢复密钥已写到 {out}，"
+                         "请立即转移到离线介质保存\n")
 
 
 def cmd_serve(ctx: Any) -> int:
@@ -237,13 +251,7 @@ def cmd_admin_export(ctx: Any) -> int:
     finally:
         c.close()
     out = Path(ctx.args.out)
-    tmp = out.with_name(out.name + ".part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, out)
+    write_atomic(out, data)
     ctx.out({"path": str(out), "bytes": len(data)}, str(out))
     return EXIT_OK
 

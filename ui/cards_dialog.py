@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QMarginsF, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,6 +25,7 @@ from fieldapp import overview
 from ui.cards_render import a4_card_rects, paint_card, render_cards_pdf
 from ui.dialogs import save_file
 from ui.errors import show_error
+from ui.print_preview import page_width_preview
 from ui.session import Session
 
 PER_PAGE = 8
@@ -163,7 +164,7 @@ class CardsDialog(QDialog):
         if not cards:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dlg = QPrintPreviewDialog(printer, self)
+        dlg = page_width_preview(printer, self)
         dlg.paintRequested.connect(lambda pr: self._paint(pr, cards))
         dlg.exec()
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp import overview
 from fieldapp.codes import code_list
+from fieldapp.search_rank import rank
 from ui.household_model import (
     COL_NAME,
     COL_VILLAGE,
@@ -28,7 +29,10 @@ from ui.household_model import (
     HouseholdFilterProxy,
     HouseholdTableModel,
 )
+from ui.memory import release_memory
 from ui.session import Session
+
+HEADER_PADDING = 28  # margins and the sort arrow
 
 
 class HouseholdListTab(QWidget):
@@ -43,7 +47,7 @@ class HouseholdListTab(QWidget):
         self.session = session
         lang = session.short_lang
         self.model = HouseholdTableModel(lang, self)
-        self.proxy = HouseholdFilterProxy(self._search, self)
+        self.proxy = HouseholdFilterProxy(self._search, self, rank=self._rank)
         self.proxy.setSourceModel(self.model)
         self.loading = False
 
@@ -97,6 +101,7 @@ class HouseholdListTab(QWidget):
         # Village names (镇 + 村) are the longest text: give them room instead of eliding
         # (contents-based sizing would measure every one of 20,000 rows).
         self.table.setColumnWidth(COL_VILLAGE, 190)
+        self._fit_headers()
         self.table.activated.connect(self._activated)
         lay.addWidget(self.table, 1)
 
@@ -128,6 +133,23 @@ class HouseholdListTab(QWidget):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
+
+    def _fit_headers(self) -> None:
+        """Every column at least as wide as its title (English titles were cut: "ad of househ")."""
+        header = self.table.horizontalHeader()
+        fm = header.fontMetrics()
+        for col in range(self.model.columnCount()):
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+            need = fm.horizontalAdvance(title) + HEADER_PADDING
+            if self.table.columnWidth(col) < need:
+                self.table.setColumnWidth(col, need)
+
+    def _rank(self, query: str, hits: list[str]) -> list[str]:
+        app = self.session.app
+        if app is None:
+            return hits
+        heads = {r["id"]: r.get("head_name") or "" for r in self.model.all_rows}
+        return rank(query, hits, heads, app.search_index().blobs)
 
     def _search(self, query: str, candidates: Any) -> list[str]:
         app = self.session.app
@@ -171,6 +193,7 @@ class HouseholdListTab(QWidget):
         self.village.blockSignals(False)
         self._fill_groups()
         self.apply_filter()
+        release_memory()  # the load's temporary lists are gone: give their pages back
 
     def _village_changed(self) -> None:
         self._fill_groups()
@@ -244,6 +267,9 @@ class HouseholdListTab(QWidget):
             self.household_activated.emit(ids[0])
 
     def _open_first(self) -> None:
+        if self._debounce.isActive():  # Enter right after the last letter: filter (and rank) first
+            self._debounce.stop()
+            self.apply_filter()
         if self.proxy.rowCount() >= 1:
             hid = self.proxy.household_id(0)
             if hid:

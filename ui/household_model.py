@@ -72,11 +72,16 @@ class HouseholdTableModel(QAbstractTableModel):
         self.rows = self.all_rows if shown is None else [r for r in self.all_rows if r["id"] in shown]
         self.row_of = {r["id"]: i for i, r in enumerate(self.rows)}
 
-    def show_only(self, ids: set[str] | None) -> None:
-        """Show only these households (None: all), in the current sort order."""
+    def show_only(self, ids: set[str] | None, order: list[str] | None = None) -> None:
+        """Show only these households (None: all), in the current sort order or in ``order``
+        (search results, best match first)."""
         self.beginResetModel()
         self.shown = ids
         self._apply_shown()
+        if order is not None and ids is not None:
+            by_id = {r["id"]: r for r in self.rows}
+            self.rows = [by_id[h] for h in order if h in by_id]
+            self.row_of = {r["id"]: i for i, r in enumerate(self.rows)}
         self.endResetModel()
 
     def clear(self) -> None:
@@ -239,9 +244,11 @@ class HouseholdFilterProxy(QSortFilterProxyModel):
     """Filters by a precomputed set of source rows; sorting is delegated to the source model."""
 
     def __init__(self, search: Callable[[str, Iterable[str]], list[str]] | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None,
+                 rank: Callable[[str, list[str]], list[str]] | None = None) -> None:
         super().__init__(parent)
         self.search = search
+        self.rank = rank
         self.current = HouseholdFilter()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -276,10 +283,13 @@ class HouseholdFilterProxy(QSortFilterProxyModel):
                 and (not f.open_problems or r["open_problems"] > 0)
                 and (not f.overdue or r["overdue"])
             }
+        order: list[str] | None = None
         if query and self.search is not None:
             # candidates None: the whole index, which narrows from the previous keystroke
-            shown = set(self.search(query, shown))
-        self.source().show_only(shown)
+            hits = self.search(query, shown)
+            order = self.rank(query, hits) if self.rank is not None else None
+            shown = set(hits)
+        self.source().show_only(shown, order)
 
     def household_id(self, proxy_row: int) -> str | None:
         if not 0 <= proxy_row < self.rowCount():
