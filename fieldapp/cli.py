@@ -111,6 +111,26 @@ def cmd_init(ctx: Ctx) -> int:
     return EXIT_OK
 
 
+def _recovery_private(ctx: Ctx, path: str) -> bytes:
+    """The county recovery private key: the passphrase-protected file the county's first set-up
+    wrote (passphrase from FIELDAPP_RECOVERY_PASSPHRASE or asked), or a raw key (hex/base64)."""
+    from fieldapp.keys import open_recovery_private
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        raise InputRefused(f"cannot read the key file {path}", f"无法读取密钥文件 {path}") from None
+    if not data.lstrip().startswith(b"{"):
+        return _read_key_file(path)
+    passphrase = os.environ.get("FIELDAPP_RECOVERY_PASSPHRASE")
+    if passphrase is None:
+        if not sys.stdin.isatty():
+            raise InputRefused("set FIELDAPP_RECOVERY_PASSPHRASE or run in a terminal to give the recovery key's passphrase",
+                               "请设置 FIELDAPP_RECOVERY_PASSPHRASE，或在终端中运行以输入恢复密钥的口令")
+        passphrase = getpass.getpass("County recovery key passphrase / 县级恢复密钥口令: ")
+    return open_recovery_private(data, passphrase)
+
+
 def _read_key_file(path: str) -> bytes:
     """A raw 32-byte key, given as a file of 64 hex characters or base64."""
     import base64
@@ -356,8 +376,9 @@ def cmd_passwd(ctx: Ctx) -> int:
 def cmd_recover(ctx: Ctx) -> int:
     from fieldapp.maintenance import recover
 
+    key = _recovery_private(ctx, ctx.args.recovery_key)
     new = os.environ.get("FIELDAPP_NEW_PASSPHRASE") or ctx.passphrase("New passphrase / 新口令: ", confirm=True)
-    info = recover(ctx.home, _read_key_file(ctx.args.recovery_key), new, operator=ctx.args.operator)
+    info = recover(ctx.home, key, new, operator=ctx.args.operator)
     ctx.out(info, "the store was recovered with the county key and now opens with the new passphrase")
     return EXIT_OK
 

@@ -9,11 +9,9 @@ callers give keys and get :class:`Opened` bundles or a :class:`BundleRefused`.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import lzma
-import os
 import struct
 import time
 from collections.abc import Callable
@@ -29,7 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from fieldapp.errors import InputRefused
-from fieldapp.fsutil import fsync_dir
+from fieldapp.fsutil import atomic_writer, write_atomic
 from fieldapp.merge import Op
 
 MAGIC = b"fieldapp-bundle/v1\n"
@@ -453,10 +451,11 @@ class BundleStream:
     over the SHA-256 of the stream at the end. The bytes wait in a spool file (they are sealed)."""
 
     def __init__(self, *, county: str | None, senders: Callable[[str], Sender | None], kind: str | None,
-                 limit: int) -> None:
+                 limit: int, keep: bool = True) -> None:
         import tempfile
 
         self.county, self.senders, self.kind, self.limit = county, senders, kind, limit
+        self.keep = keep
         self.spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed by finish()
         self.hasher = hashlib.sha256()
         self.head = bytearray()
@@ -496,7 +495,8 @@ class BundleStream:
         if self.seen > self.limit:
             raise BundleTooLarge(self.limit)
         # Everything but the last SIG_SIZE bytes is signed: hash all but a held-back tail.
-        self.spool.write(chunk)
+        if self.keep:
+            self.spool.write(chunk)
         data = bytes(self.tail) + chunk
         self.hasher.update(data[:-SIG_SIZE])
         self.tail = bytearray(data[-SIG_SIZE:])
@@ -510,6 +510,8 @@ class BundleStream:
             if self.seen < self.total:
                 raise refuse("truncated")
             verify_outer_digest(self.header, self.hasher.digest(), bytes(self.tail), self.sender.sign_public)
+            if not self.keep:
+                return b""
             self.spool.seek(0)
             return self.spool.read()
         finally:
@@ -519,7 +521,7 @@ class BundleStream:
         self.spool.close()
 
 
-class BundleTooLarge(InputRefused):  # noqa: N818
+class BundleTooLarge(BundleRefused):  # noqa: N818
     code = "too_large"
 
     def __init__(self, limit: int) -> None:
@@ -607,14 +609,8 @@ def write_bundle_file(folder: Path, name: str, data: bytes, verify: Callable[[by
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / name
-    part = folder / (name + ".part")
-    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+
+    def read_back(part: Path) -> None:
         back = part.read_bytes()
         if hashlib.sha256(back).digest() != hashlib.sha256(data).digest():
             raise InputRefused(
@@ -622,13 +618,46 @@ def write_bundle_file(folder: Path, name: str, data: bytes, verify: Callable[[by
                 f"写入 {folder} 的文件读回后与原文件不同；请换一个U盘重试",
             )
         verify(back)
-        os.replace(part, final)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(part)
-        raise
-    fsync_dir(folder)
-    return final
+
+    write_atomic(folder / name, data, read_back)
+    return folder / name
+
+
+def check_file(path: Path, *, county: str | None, senders: Callable[[str], Sender | None], kind: str | None,
+               limit: int = 512 * (1 << 20)) -> dict[str, Any]:
+    """Check a bundle file as a stream (header, sender, size, outer signature) without holding it:
+    a relay or the county refuses a 1 GiB junk file after its first chunk. Returns the header."""
+    stream = BundleStream(county=county, senders=senders, kind=kind, limit=limit, keep=False)
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                stream.feed(chunk)
+        stream.finish()
+    except OSError as exc:
+        raise InputRefused(f"cannot read {path}: {exc.strerror}", f"无法读取 {path}：{exc.strerror}") from None
+    finally:
+        stream.close()
+    assert stream.header is not None
+    return stream.header
+
+
+def copy_file(src: Path, folder: Path, name: str) -> Path:
+    """Copy a (checked) bundle file into ``folder`` in chunks, atomically, verified by its hash."""
+    digest = hashlib.sha256()
+    with open(src, "rb") as fh, atomic_writer(Path(folder) / name, lambda part: _same_hash(part, digest)) as out:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+            out.write(chunk)
+    return Path(folder) / name
+
+
+def _same_hash(path: Path, digest: Any) -> None:
+    back = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            back.update(chunk)
+    if back.digest() != digest.digest():
+        raise refuse("damaged")
 
 
 def read_file(path: Path) -> bytes:

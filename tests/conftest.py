@@ -11,6 +11,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["FIELDAPP_KDF"] = "minimum"
 os.environ.setdefault("FIELDAPP_LANG", "en")
+# A county's first set-up writes its recovery key file protected by this passphrase.
+os.environ.setdefault("FIELDAPP_RECOVERY_PASSPHRASE", "county recovery key passphrase")
 
 import pytest  # noqa: E402
 

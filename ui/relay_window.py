@@ -152,6 +152,8 @@ class RelayWindow(QMainWindow):
         self.watcher.inserted.connect(self.process)
         self.watcher.removed.connect(self._removed)
         self._show_waiting()
+        queued = sorted(self.queue.glob("fieldapp-up-*.fab")) if self.queue.is_dir() else []
+        self.queue_label.setText(self.tr("%1 bundles waiting in the queue.").replace("%1", str(len(queued))))
 
     # ----- states ----------------------------------------------------------------------
     def _show_waiting(self) -> None:

@@ -279,9 +279,10 @@ class HouseholdServices(UnitOfWork):
         members = dict(c.execute("SELECT household_id, count(*) FROM member WHERE status='active' GROUP BY household_id").fetchall())
         out = []
         for r in c.execute(
-            "SELECT id, head_name, village_code, grp, phone, household_type, monitoring_type, card_serial, data"
+            # row by row, without the JSON extras: 20,000 of them at once were a 50 MB peak
+            "SELECT id, head_name, village_code, grp, phone, household_type, monitoring_type, card_serial"
             " FROM household WHERE status = 'active' ORDER BY village_code, grp, head_name"
-        ).fetchall():
+        ):
             lv, overall, entered = latest.get(r[0], (None, None, None))
             due = next_visit_due(
                 datetime.fromisoformat(lv.replace("Z", "+00:00")).date() if lv else None,
@@ -293,6 +294,7 @@ class HouseholdServices(UnitOfWork):
                 "household_type": r[5], "monitoring_type": r[6], "card_serial": r[7],
                 "members": members.get(r[0], 0), "last_visit": lv, "overall": overall,
                 "open_problems": open_p.get(r[0], 0),
+                "next_visit_entered": entered,
                 "next_visit_due": due.isoformat() if due else None,
                 "overdue": (due is None) or (due < today),
             })
