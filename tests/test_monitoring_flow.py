@@ -218,6 +218,7 @@ def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link,
     doc = admin.client.get("/dashboard/api/monitoring/counts").json()
     assert doc["by_group"] == {"in_identification": 1, "monitoring": 1, "in_elimination": 0, "eliminated": 0}
     assert doc["by_type"] == {"unstable": 1} and doc["steps_due"] == 1
+    # income 3000 against 38000 last year: a shock as well (CLI.md "shock")
     assert doc["held_back"] == {"income_below_line": 1, "indicator_not_met": 1, "rigid_spending": 1,
                                 "no_developmental_measure": 1}
     assert [u["code"] for u in doc["units"]] == ["370303102"]
