@@ -16,6 +16,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from typing import Final
 
 from fieldapp.errors import InputRefused
 
@@ -23,7 +24,7 @@ VERSION_TAG = "FV1"
 # Level Q (~25% of codewords recoverable) rather than M: cards hang on walls
 # for years next to stoves, get damp, faded and pinned through. With the
 # longest serial the payload still fits QR version 4 (33x33) at Q.
-QR_ERROR_LEVEL = "Q"
+QR_ERROR_LEVEL: Final = "Q"
 QR_QUIET_ZONE = 4  # modules; ISO/IEC 18004 minimum
 MAC_BYTES = 10  # 80 bits -> exactly 16 base32 characters, no padding
 MAC_CHARS = 16
@@ -63,7 +64,15 @@ class CardPayload:
 
 @dataclass(frozen=True)
 class CardView:
-    """Everything printed on one card; display strings are already localised."""
+    """Everything printed on one card (明白卡, DOMAIN §10); display strings are already localised.
+
+    Attributes:
+        risks: The household's risks (致贫返贫风险), joined for display.
+        measures: The assistance measures currently running, joined for display.
+        cadre_unit: The cadre's dispatching unit (帮扶单位).
+        county_hotline: The county's assistance hotline, if the county gave one.
+        national_hotline: The national hotline (12317, from the policy).
+    """
 
     household_id: str
     serial: int
@@ -77,6 +86,11 @@ class CardView:
     secretary_name: str
     secretary_phone: str
     county_name: str
+    cadre_unit: str = ""
+    risks: str = ""
+    measures: str = ""
+    county_hotline: str = ""
+    national_hotline: str = ""
 
 
 def _check_county(county: str) -> str:
@@ -312,7 +326,6 @@ def qr_matrix(payload: str) -> list[list[bool]]:
 
     Uses error-correction level Q, never boosted, so the version is stable.
     """
-    import segno  # only when drawing; the scanner filter needs none of it at start-up
+    from fieldapp import qr  # only when drawing; the scanner filter needs none of it at start-up
 
-    code = segno.make_qr(payload, error=QR_ERROR_LEVEL.lower(), boost_error=False)
-    return [[bool(v) for v in row] for row in code.matrix]
+    return qr.qr_matrix(payload, QR_ERROR_LEVEL)

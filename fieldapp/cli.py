@@ -111,6 +111,26 @@ def cmd_init(ctx: Ctx) -> int:
     return EXIT_OK
 
 
+def _recovery_private(ctx: Ctx, path: str) -> bytes:
+    """The county recovery private key: the passphrase-protected file the county's first set-up
+    wrote (passphrase from FIELDAPP_RECOVERY_PASSPHRASE or asked), or a raw key (hex/base64)."""
+    from fieldapp.keys import open_recovery_private
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        raise InputRefused(f"cannot read the key file {path}", f"无法读取密钥文件 {path}") from None
+    if not data.lstrip().startswith(b"{"):
+        return _read_key_file(path)
+    passphrase = os.environ.get("FIELDAPP_RECOVERY_PASSPHRASE")
+    if passphrase is None:
+        if not sys.stdin.isatty():
+            raise InputRefused("set FIELDAPP_RECOVERY_PASSPHRASE or run in a terminal to give the recovery key's passphrase",
+                               "请设置 FIELDAPP_RECOVERY_PASSPHRASE，或在终端中运行以输入恢复密钥的口令")
+        passphrase = getpass.getpass("County recovery key passphrase / 县级恢复密钥口令: ")
+    return open_recovery_private(data, passphrase)
+
+
 def _read_key_file(path: str) -> bytes:
     """A raw 32-byte key, given as a file of 64 hex characters or base64."""
     import base64
@@ -179,6 +199,8 @@ def cmd_check_id(ctx: Ctx) -> int:
         for raw, r in zip(ctx.args.ids, results, strict=True):
             if r.valid:
                 print(f"{r.id}\tOK\t{r.birth_date}\t{r.sex}\t{r.region_code}")
+                for zh, en in r.warning_texts():
+                    print(f"{r.id}\tWARNING\t{zh if lang().startswith('zh') else en}", file=sys.stderr)
             else:
                 print(f"{raw}\tINVALID\t{r.message(lang())}")
     return EXIT_OK if all(r.valid for r in results) else EXIT_REFUSED
@@ -202,8 +224,16 @@ def cmd_household_add(ctx: Ctx) -> int:
     data = _read_json(ctx.args.json_file)
     app = ctx.app()
     hid = app.add_household(data)
-    ctx.out({"id": hid}, hid)
+    warnings = _warn(app.cadre_warnings(hid))
+    ctx.out({"id": hid, "warnings": warnings}, hid)
     return EXIT_OK
+
+
+def _warn(messages: Sequence[Any]) -> list[dict[str, str]]:
+    """Print warnings that did not block a change on stderr; return them for ``--json``."""
+    for m in messages:
+        print(f"warning: {m.text(lang())}", file=sys.stderr)
+    return [{"field": m.field, "code": m.code, "zh": m.zh, "en": m.en} for m in messages]
 
 
 def _parse_value(text: str) -> Any:
@@ -219,8 +249,8 @@ def _parse_value(text: str) -> Any:
 
 def cmd_household_set(ctx: Ctx) -> int:
     app = ctx.app()
-    app.set_household_field(ctx.args.id, ctx.args.field, _parse_value(ctx.args.value))
-    ctx.out({"id": ctx.args.id, "field": ctx.args.field, "ok": True}, "ok")
+    warnings = _warn(app.set_household_field(ctx.args.id, ctx.args.field, _parse_value(ctx.args.value)))
+    ctx.out({"id": ctx.args.id, "field": ctx.args.field, "ok": True, "warnings": warnings}, "ok")
     return EXIT_OK
 
 
@@ -346,8 +376,9 @@ def cmd_passwd(ctx: Ctx) -> int:
 def cmd_recover(ctx: Ctx) -> int:
     from fieldapp.maintenance import recover
 
+    key = _recovery_private(ctx, ctx.args.recovery_key)
     new = os.environ.get("FIELDAPP_NEW_PASSPHRASE") or ctx.passphrase("New passphrase / 新口令: ", confirm=True)
-    info = recover(ctx.home, _read_key_file(ctx.args.recovery_key), new, operator=ctx.args.operator)
+    info = recover(ctx.home, key, new, operator=ctx.args.operator)
     ctx.out(info, "the store was recovered with the county key and now opens with the new passphrase")
     return EXIT_OK
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,11 @@ EXIT_OK, EXIT_REFUSED = 0, 1
 
 
 def cmd_cards(ctx: Any) -> int:
-    from fieldapp.cli import lang
-
     app = ctx.app()
+    # Cards hang on a wall: they print in the store's language (Chinese unless the user chose
+    # English), whatever LANG the laptop has; FIELDAPP_LANG is an explicit choice and wins.
+    chosen = os.environ.get("FIELDAPP_LANG")
+    card_lang = ("en" if chosen.lower().startswith("en") else "zh") if chosen else app.card_language()
     if ctx.args.households:
         ids = [h.strip() for h in ctx.args.households.split(",") if h.strip()]
         for hid in ids:
@@ -34,8 +37,8 @@ def cmd_cards(ctx: Any) -> int:
     from ui.cards_render import ensure_qt_app, render_cards_pdf
 
     ensure_qt_app()
-    views = app.issue_cards(ids, lang=lang())
-    pages = render_cards_pdf(views, out, layout=ctx.args.layout, lang=lang())
+    views = app.issue_cards(ids, lang=card_lang)
+    pages = render_cards_pdf(views, out, layout=ctx.args.layout, lang=card_lang)
     ctx.out({"path": str(out), "cards": len(views), "pages": pages}, f"{out}: {len(views)} cards on {pages} pages")
     return EXIT_OK
 

@@ -4,6 +4,11 @@ Chinese labels are stored exactly as the national export writes them, because
 exports to the county server match on labels (DOMAIN.md §0). Extra keys of an
 entry (``coarse``, ``developmental``, ``requires_measure``...) are kept in
 :attr:`Code.extra`.
+
+An entry with ``replaced_by`` is an old code that stored records may still
+hold (``finished`` -> ``graduated``): it is no longer offered
+(:func:`code_list` leaves it out), but it is still a valid code and reads as
+its replacement (:func:`get_code`, :func:`canonical`).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from fieldapp.resources import load_json
 
 __all__ = [
     "Code",
+    "canonical",
     "code_list",
     "coarse_relation",
     "get_code",
@@ -68,7 +74,13 @@ def _lists() -> dict[str, tuple[Code, ...]]:
 
 @lru_cache(maxsize=128)
 def _index(name: str) -> dict[str, Code]:
-    return {c.code: c for c in _entries(name)}
+    entries = _entries(name)
+    index = {c.code: c for c in entries}
+    for c in entries:
+        replacement = c.extra.get("replaced_by")
+        if replacement is not None:
+            index[c.code] = index[str(replacement)]
+    return index
 
 
 def _entries(name: str) -> tuple[Code, ...]:
@@ -89,11 +101,13 @@ def code_list(name: str) -> list[Code]:
     Raises:
         KeyError: if there is no such list.
     """
-    return list(_entries(name))
+    return [c for c in _entries(name) if "replaced_by" not in c.extra]
 
 
 def get_code(list_name: str, code: object) -> Code | None:
     """The entry for ``code`` in ``list_name``, or ``None`` if it is not a code of that list.
+
+    An old code (``replaced_by``) gives the entry of its replacement.
 
     Raises:
         KeyError: if there is no such list.
@@ -110,6 +124,16 @@ def is_code(list_name: str, code: object) -> bool:
         KeyError: if there is no such list.
     """
     return get_code(list_name, code) is not None
+
+
+def canonical(list_name: str, code: object) -> object:
+    """The current code for ``code``: an old code gives its replacement, anything else itself.
+
+    Raises:
+        KeyError: if there is no such list.
+    """
+    entry = get_code(list_name, code)
+    return entry.code if entry is not None else code
 
 
 def label(list_name: str, code: str, lang: str = "zh") -> str:

@@ -29,7 +29,8 @@ def village_directory() -> dict[str, dict[str, str]]:
         for t in county["townships"]:
             for v in t["villages"]:
                 out[str(v["code"])] = {"village": str(v["name"]), "township": str(t["name"]),
-                                       "county": str(county["name"]), "county_code": str(county["code"])}
+                                       "county": str(county["name"]), "county_code": str(county["code"]),
+                                       "hotline": str(county.get("hotline", ""))}
     return out
 
 

@@ -70,6 +70,11 @@ SCENARIOS: tuple[str, ...] = (
 )
 
 _HOUSEHOLDS_PER_VILLAGE = 250
+GRADUATED = "graduated"
+# Schooling answers that need a reason out of school (the visit form asks for it).
+_NEEDS_REASON = ("not_enrolled", "out_of_school")
+_EXEMPT_INSURANCE = ("military", "detained", "newborn")
+_INSURED_ELSEWHERE = "务工地（外省）"
 _STATUS_CYCLE = ("pending", "in_progress", "awaiting_check", "closed")
 _TZ = timezone(timedelta(hours=8))  # Beijing time
 _MIN_BIRTH = date(1900, 1, 1)
@@ -94,7 +99,9 @@ class DemoHousehold:
             plus form fields such as visit.type, risks, measures>, "expected":
             {indicator: verdict the rules must give}}``.
             ``answers.household.members`` are in member order; members out of
-            school answer ``schooling: "finished"``.
+            school after grade 9 answer ``schooling: "graduated"``, children who
+            left before it ``"out_of_school"``. ``"shock"``: whether the
+            visit's income block shows a shock (CLI.md "shock").
         problem_plan: ``(indicator, target_status)`` for problems of the latest
             visit to progress; unlisted problems stay ``pending``.
         scenario: the forced scenario of the latest visit, or ``None``.
@@ -227,6 +234,7 @@ class _Person:
     disability: tuple[str, str] | None = None
     labour: str = "none"
     insurance: str = "resident"
+    late_start: bool = False  # delayed enrolment: still in pre-school at 6
     work: tuple[str, int] | None = None
     phone: str | None = None
     family_doctor: bool = False
@@ -425,33 +433,36 @@ _TRACK_EDUCATION = {
 
 
 def _schooling(p: _Person, age: int) -> str | None:
-    """Schooling code at ``age`` (CLI.md enumeration); ``finished`` once out of school after grade 9."""
+    """Schooling code at ``age`` (CLI.md enumeration); ``graduated`` once out of school after grade 9.
+
+    A delayed starter is still in pre-school at 6 (DOMAIN §4: enrolment may wait until 7).
+    """
     track = p.track
     if track == "adult":
         return None
-    if age <= 5:
+    if age <= 5 or (age == 6 and p.late_start):
         return "preschool"
     if track == "exempt":
         return "exempt_disability" if age <= 15 else None
     if track == "dropout" and age >= 12:
-        return "not_enrolled" if age <= 15 else None
+        return "out_of_school" if age <= 15 else None
     if age <= 11:
         return "primary"
     if age <= 14:
         return ("grade7", "grade8", "grade9")[age - 12]
     if age <= 17:
         if track == "grade9":
-            return "finished"
+            return GRADUATED
         return "vocational" if track == "vocational" else "high_school"
     if age <= 21 and track == "college":
         return "college"
-    return "finished"
+    return GRADUATED
 
 
 def _record_schooling(p: _Person, age: int) -> str | None:
     """Schooling for the registration record: ``None`` once out of school (education_attained instead)."""
     value = _schooling(p, age)
-    return None if value == "finished" else value
+    return None if value == GRADUATED else value
 
 
 _DISABILITY_TYPES: list[tuple[str, float]] = [
@@ -555,6 +566,15 @@ class _Bands:
             "met": (2, max(2, fm)),
             "basic": (fm + 1, max(fm + 1, fb)),
             "not_met": (fb + 5, fb + 45),
+        }
+        dm, db = math.floor(w.distance_met_m), math.floor(w.distance_basic_m)
+        cm, cb = math.floor(w.climb_met_m), math.floor(w.climb_basic_m)
+        # (distance range, climb range) per grade: basic is a distance past the met
+        # one with a climb within basic; not_met a distance past the basic one.
+        self.path = {
+            "met": ((20, max(20, dm)), (0, cm)),
+            "basic": ((dm + 1, max(dm + 1, db)), (0, cb)),
+            "not_met": ((db + 1, db * 3), (0, cb * 2)),
         }
         days = w.days_per_year
 
@@ -674,6 +694,7 @@ class _Generator:
             p.id_number = self.id_number(village.county_code, p.birth, p.sex)
             if p.age <= 22:
                 p.track = _weighted(rng, _TRACKS)
+                p.late_start = rng.random() < 0.08
             _health(rng, p, structure)
         # Children who are in the education window at every visit of the last year, old
         # enough to have dropped out (DOMAIN §4: 控辍保学).
@@ -710,8 +731,7 @@ class _Generator:
                     ],
                 )
                 p.work = (where, rng.randint(4, 12))
-            employee = p.work is not None and p.work[0] in ("in_province", "out_of_province")
-            p.insurance = "employee" if employee and rng.random() < 0.2 else "resident"
+            p.insurance = _insurance(rng, p)
         head = people[0]
         head.phone = _phone(rng)
 
@@ -918,7 +938,7 @@ class _Generator:
         }
         if school is not None:
             record["schooling"] = school
-            if school == "not_enrolled":
+            if school in _NEEDS_REASON:
                 record["out_of_school_reason"] = "weariness"
         else:
             record["education_attained"] = p.education or "junior_high"
@@ -935,6 +955,8 @@ class _Generator:
             record["work_location"], record["work_months"] = p.work
         record["medical_insurance"] = p.insurance
         record["serious_illness_insurance"] = p.insurance == "resident"
+        if p.insurance == "elsewhere":
+            record["insurance_place"] = _INSURED_ELSEWHERE
         if "chronic" in p.health:
             record["family_doctor"] = p.family_doctor
         if p.phone:
@@ -970,16 +992,20 @@ class _Generator:
             members = []
             for p in people:
                 age = age_on(p.birth, day)
+                # A baby not yet enrolled is exempt in its first year (CLI.md "medical").
+                insurance = "newborn" if age == 0 and p.insurance == "resident" else p.insurance
                 m: dict[str, Any] = {
                     "age": age,
-                    "schooling": _schooling(p, age) or "finished",
-                    "medical_insurance": p.insurance,
-                    "serious_illness_insurance": p.insurance == "resident",
+                    "schooling": _schooling(p, age) or GRADUATED,
+                    "medical_insurance": insurance,
+                    "serious_illness_insurance": insurance == "resident",
                     "health": list(p.health),
                     "labour": p.labour,
                 }
-                if m["schooling"] == "not_enrolled":
+                if m["schooling"] in _NEEDS_REASON:
                     m["out_of_school_reason"] = "weariness"
+                if insurance == "elsewhere":
+                    m["insurance_place"] = _INSURED_ELSEWHERE
                 if "chronic" in p.health:
                     m["family_doctor"] = p.family_doctor
                 if p.work is not None:
@@ -987,9 +1013,7 @@ class _Generator:
                 members.append(m)
             answers["household"] = {"is_tuopin": is_tuopin, "members": members}
             expected["education"] = _education_verdict(members, bands)
-            expected["medical"] = (
-                "not_met" if any(m["medical_insurance"] == "none" for m in members) else "met"
-            )
+            expected["medical"] = _medical_verdict(members)
         else:
             expected["education"] = expected["medical"] = "unknown"
 
@@ -1021,6 +1045,7 @@ class _Generator:
         if t.income != "unknown":
             answers["income"] = self.income(people, profile, t, self.line(province, day.year))
         expected["income"] = t.income
+        shock = t.income != "unknown" and (t.sudden or t.income == "not_met")
 
         risks, measures = _risks_and_measures(rng, expected, people, day)
         if risks:
@@ -1031,6 +1056,7 @@ class _Generator:
             "visited_at": when.isoformat(),
             "answers": answers,
             "expected": {k: expected[k] for k in INDICATORS},
+            "shock": shock,
         }
 
     def housing(self, profile: _Profile, t: _Targets, day: date) -> dict[str, Any]:
@@ -1092,8 +1118,17 @@ class _Generator:
             "piped_to_yard": piped,
         }
         if not piped:
-            lo, hi = bands.fetch[parts["convenience"]]
+            grade = parts["convenience"]
+            lo, hi = bands.fetch[grade]
             block["fetch_minutes"] = rng.randint(lo, hi)
+            if rng.random() < 0.6:
+                # Distance and climb in the same band; for a basic trip sometimes the
+                # time alone fails and the short path makes it basic (T/CHES 18-2018).
+                (dlo, dhi), (clo, chi) = bands.path[grade]
+                block["fetch_distance_m"] = rng.randint(dlo, dhi)
+                block["fetch_climb_m"] = rng.randint(clo, chi)
+                if grade == "basic" and rng.random() < 0.4:
+                    block["fetch_minutes"] = rng.randint(*bands.fetch["not_met"])
         lo, hi = bands.outage[parts["reliability"]]
         block["outage_days_12m"] = (
             rng.randint(lo, hi)
@@ -1136,10 +1171,28 @@ class _Generator:
         production = gross - wage - transfer - prop
         rigid = int(profile.rigid_base * rng.uniform(0.8, 1.2)) if profile.rigid_base else 0
         last_year = int(net * rng.uniform(0.9, 1.12)) // 10 * 10
+        # Insurance claims pay back part of large medical spending (理赔收入).
+        claims = int(rigid * rng.uniform(0.2, 0.5)) // 10 * 10 if rigid >= 8000 else 0
+        if t.income == "not_met":
+            claims = 0  # so the reference income is below the line too: a shock as well
+        # The shock signals (CLI.md "shock"): the reference income (net - rigid +
+        # claims) / size below the line; rigid spending above last year's net income;
+        # income fallen by more than the policy's drop percentage.
+        floor = line * size
         if t.sudden:
-            rigid = max(rigid, last_year + rng.randint(2000, 30000))
-        elif rigid > last_year:
-            rigid = last_year // 2
+            trigger = rng.choice(("rigid", "rigid", "drop", "reference"))
+            if trigger == "rigid":
+                rigid = max(rigid, last_year + rng.randint(2000, 30000))
+            elif trigger == "drop":
+                last_year = math.ceil(net / rng.uniform(0.45, 0.62) / 10) * 10
+                rigid = min(rigid, max(0, net - floor + claims))
+            else:
+                claims = 0
+                rigid = max(0, min(last_year, net - floor + rng.randint(10, 20) * size))
+        else:
+            # No shock: the reference income stays at or above the line, and rigid
+            # spending within last year's income.
+            rigid = max(0, min(rigid, net - floor + claims, last_year))
         return {
             "wage_yuan": wage,
             "production_yuan": production,
@@ -1149,6 +1202,7 @@ class _Generator:
             "net_income_yuan": net,
             "household_size": size,
             "rigid_spending_yuan": rigid,
+            "claims_yuan": claims,
             "last_year_net_income_yuan": last_year,
         }
 
@@ -1170,8 +1224,10 @@ def _education_verdict(members: list[dict[str, Any]], bands: _Bands) -> str:
         s = m["schooling"]
         if s in policy.exempt_schooling:
             verdicts.append("exempt")
-        elif s in policy.met_schooling or (
-            s == "preschool" and m["age"] in policy.preschool_met_ages
+        elif (
+            s in policy.met_schooling
+            or (s == "preschool" and m["age"] in policy.preschool_met_ages)
+            or (s == GRADUATED and m["age"] >= policy.graduated_met_min_age)
         ):
             verdicts.append("met")
         else:
@@ -1183,6 +1239,37 @@ def _education_verdict(members: list[dict[str, Any]], bands: _Bands) -> str:
     if all(v == "exempt" for v in verdicts):
         return "exempt"
     return "met"
+
+
+def _medical_verdict(members: list[dict[str, Any]]) -> str:
+    """CLI.md medical rule over the generated member answers (newborns are always under 1)."""
+    verdicts = [
+        "not_met"
+        if m["medical_insurance"] == "none"
+        else ("exempt" if m["medical_insurance"] in _EXEMPT_INSURANCE else "met")
+        for m in members
+    ]
+    if "not_met" in verdicts:
+        return "not_met"
+    if verdicts and all(v == "exempt" for v in verdicts):
+        return "exempt"
+    return "met"
+
+
+def _insurance(rng: random.Random, p: _Person) -> str:
+    """Basic medical insurance: mostly residents'; some employees', insured where they work,
+    in the army or (rarely) in detention."""
+    if p.sex == "male" and 18 <= p.age <= 24 and p.work is None and rng.random() < 0.05:
+        return "military"
+    if 20 <= p.age <= 55 and rng.random() < 0.002:
+        return "detained"
+    if p.work is not None and p.work[0] in ("in_province", "out_of_province"):
+        roll = rng.random()
+        if roll < 0.2:
+            return "employee"
+        if roll < 0.3 and p.work[0] == "out_of_province":
+            return "elsewhere"
+    return "resident"
 
 
 def _suggest(expected: dict[str, str], is_tuopin: bool, sudden: bool) -> str:

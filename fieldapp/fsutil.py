@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,8 +30,13 @@ def private_mkdir(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """Yield a binary file that replaces ``path`` only once fully written and synced."""
+def atomic_writer(path: Path, verify: Callable[[Path], None] | None = None) -> Iterator[BinaryIO]:
+    """Yield a binary file that replaces ``path`` only once fully written and synced.
+
+    The one way the project writes a file (keys, configs, exports, bundles, backups): a
+    ``.part`` file created mode 0600 before its first byte, fsync, ``verify(part)`` if given
+    (e.g. read back from a USB stick), replace, fsync the folder.
+    """
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
@@ -41,6 +46,8 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        if verify is not None:
+            verify(tmp)
         os.replace(tmp, path)
         fsync_dir(path.parent)
         ok = True
@@ -50,6 +57,12 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
                 os.unlink(tmp)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    with atomic_writer(path) as fh:
+def write_atomic(path: Path, data: bytes, verify: Callable[[Path], None] | None = None) -> None:
+    with atomic_writer(path, verify) as fh:
         fh.write(data)
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 if it does not exist (before a database opens it)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600))

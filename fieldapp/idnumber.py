@@ -13,7 +13,10 @@ Accepted lengths:
 - 22: a reissued disability certificate (20 + 2 reissue characters).
 
 Digits 1-6 are deliberately not checked against the GB/T 2260 list: codes are
-withdrawn over time and old numbers stay valid.
+withdrawn over time and old numbers stay valid. A region code that cannot
+exist at all (a province code no province ever had, such as 00 or 99, or a
+prefecture code outside 01-70 and 90) is a warning, never a refusal
+(:attr:`IdCheck.warnings`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ __all__ = [
     "check_id",
     "disability_type_label",
     "normalize",
+    "region_warnings",
     "to_halfwidth",
     "upgrade_15",
 ]
@@ -48,6 +52,10 @@ _RE_20 = re.compile(r"\d{17}[\dX]\d\d")
 _RE_22 = re.compile(r"\d{17}[\dX]\d\d[\dA-Z]{2}")
 
 _MIN_YEAR = 1900  # DOMAIN §2 step 3; a local validator uses the same bound.
+# GB/T 2260 digits 3-4 (DOMAIN §1.1): 01-20 and 51-70 cities, 21-50 prefectures,
+# 90 county-level units directly under the province.
+_PREFECTURE_MAX = 70
+_PREFECTURE_DIRECT = 90
 
 # Full-width ASCII block U+FF01..U+FF5E maps to U+0021..U+007E; U+3000 is the ideographic space.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -135,6 +143,7 @@ class IdCheck:
     region_code: str | None = None
     error: str | None = None
     kind: IdKind | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def person_id(self) -> str:
@@ -167,7 +176,23 @@ class IdCheck:
             "region_code": self.region_code,
             "error": self.error,
             "kind": self.kind,
+            "warnings": list(self.warnings),
         }
+
+    def warning_texts(self) -> list[tuple[str, str]]:
+        """Each warning as ``(中文, English)`` for people."""
+        code = self.id[:6]
+        texts = {
+            "unknown_province": (
+                f"第1-2位省级代码{code[:2]}不存在，请核对号码",
+                f"digits 1-2 ({code[:2]}) are not a province code; check the number",
+            ),
+            "unknown_prefecture": (
+                f"第3-4位地级代码{code[2:4]}不存在，请核对号码",
+                f"digits 3-4 ({code[2:4]}) are not a prefecture code; check the number",
+            ),
+        }
+        return [texts[w] for w in self.warnings if w in texts]
 
     def message(self, lang: str = "zh") -> str:
         """A one-line explanation for people, in Chinese (``zh*``) or English."""
@@ -242,6 +267,30 @@ def _check_core(id18: str, today: date) -> str | None:
     return None
 
 
+def region_warnings(region_code: str) -> tuple[str, ...]:
+    """Warnings for a 6-digit address code that no region can have (GB/T 2260, DOMAIN §1.1).
+
+    ``unknown_province``: digits 1-2 are no province code (the ``province``
+    code list); ``unknown_prefecture``: digits 3-4 are outside 01-70 and 90
+    (00 only in the province's own code xx0000).
+    Withdrawn codes of real regions give no warning.
+    """
+    from fieldapp.codes import is_code  # the code lists are read only when needed
+
+    found: list[str] = []
+    if not is_code("province", region_code[:2]):
+        found.append("unknown_province")
+    prefecture = int(region_code[2:4])
+    # xx0000 is the province itself (residence permits of Hong Kong, Macao and
+    # Taiwan residents use 810000, 820000 and 830000).
+    whole_province = region_code[2:] == "0000"
+    if not (
+        whole_province or 1 <= prefecture <= _PREFECTURE_MAX or prefecture == _PREFECTURE_DIRECT
+    ):
+        found.append("unknown_prefecture")
+    return tuple(found)
+
+
 def check_id(raw: str, today: date | None = None) -> IdCheck:
     """Validate a citizen ID or disability-certificate number (DOMAIN §2).
 
@@ -291,6 +340,7 @@ def check_id(raw: str, today: date | None = None) -> IdCheck:
         region_code=number[:6],
         error=None,
         kind=kind,
+        warnings=region_warnings(number[:6]),
     )
 
 

@@ -231,6 +231,33 @@ class KeyFile:
         return cls.from_bytes(Path(path).read_bytes())
 
 
+RECOVERY_KEY_KIND = "county-recovery-key"
+
+
+def seal_recovery_private(private: bytes, public: bytes, passphrase: str, county: str) -> bytes:
+    """The county recovery private key as a file for the county to keep offline: the key wrapped
+    under a passphrase (Argon2id, as a laptop's store key), with the public key and county named."""
+    kf = KeyFile.create(passphrase, private)
+    kf.extra = {"kind": RECOVERY_KEY_KIND, "county": county, "recovery_public": public.hex(),
+                "key_id": recovery_key_id(public)}
+    return kf.to_bytes()
+
+
+def open_recovery_private(data: bytes, passphrase: str) -> bytes:
+    """The recovery private key from its passphrase-protected file.
+
+    Raises:
+        InputRefused: not a county recovery key file; WrongPassphrase: wrong passphrase.
+    """
+    try:
+        kf = KeyFile.from_bytes(data)
+    except FieldappError:
+        kf = None
+    if kf is None or kf.extra.get("kind") != RECOVERY_KEY_KIND:
+        raise InputRefused("this is not a county recovery key file", "该文件不是县级恢复密钥文件")
+    return kf.unlock(passphrase)
+
+
 def check_passphrase_strength(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LEN:
         raise InputRefused(

@@ -33,6 +33,11 @@ class WaterPolicy:
         quantity_basic: Litres per person per day that basically meet, by zone.
         fetch_met_minutes: Longest manual fetch round trip that meets.
         fetch_basic_minutes: Longest manual fetch round trip that basically meets.
+        distance_met_m: Longest horizontal distance to the source that meets
+            (together with ``climb_met_m``).
+        distance_basic_m: Longest horizontal distance that basically meets.
+        climb_met_m: Largest height difference to the source that meets.
+        climb_basic_m: Largest height difference that basically meets.
         reliability_met: Lowest supply ratio (1 - outage days / year) that meets.
         reliability_basic: Lowest supply ratio that basically meets.
         days_per_year: Days the reliability ratio is computed over.
@@ -42,6 +47,10 @@ class WaterPolicy:
     quantity_basic: Mapping[str, float]
     fetch_met_minutes: float
     fetch_basic_minutes: float
+    distance_met_m: float
+    distance_basic_m: float
+    climb_met_m: float
+    climb_basic_m: float
     reliability_met: float
     reliability_basic: float
     days_per_year: int
@@ -56,6 +65,8 @@ class EducationPolicy:
         age_max: Oldest counted age in full years (inclusive).
         met_schooling: Schooling codes that count as enrolled.
         preschool_met_ages: Ages at which ``preschool`` counts as enrolled.
+        graduated_met_min_age: Youngest age at which ``graduated`` (completed
+            grade 9) counts as met; younger is impossible, so not met.
         exempt_schooling: Schooling codes that make a member exempt.
     """
 
@@ -63,7 +74,42 @@ class EducationPolicy:
     age_max: int
     met_schooling: frozenset[str]
     preschool_met_ages: frozenset[int]
+    graduated_met_min_age: int
     exempt_schooling: frozenset[str]
+
+
+@dataclass(frozen=True)
+class MedicalPolicy:
+    """Basic medical insurance codes that count (基本医疗有保障).
+
+    Attributes:
+        met_insurance: Insurance codes that meet.
+        exempt_insurance: Codes that exempt a member (army, detention).
+        newborn_exempt_max_age: Oldest age in full years at which ``newborn``
+            exempts; from the next year on a newborn without insurance is not met.
+    """
+
+    met_insurance: frozenset[str]
+    exempt_insurance: frozenset[str]
+    newborn_exempt_max_age: int
+
+
+@dataclass(frozen=True)
+class LabourPolicy:
+    """Numbers of the labour and income data-quality rules (DOMAIN.md §1.4, §8, §9.1).
+
+    Attributes:
+        working_age_min: Youngest working age in full years (inclusive).
+        working_age_max: Oldest working age in full years (inclusive).
+        lack_of_labour_max_capable_share: Share of skilled + ordinary labour
+            above which the risk 缺劳动力 does not hold.
+        wage_plausible_from_yuan: Wage income above 0 and below this is flagged.
+    """
+
+    working_age_min: int
+    working_age_max: int
+    lack_of_labour_max_capable_share: float
+    wage_plausible_from_yuan: float
 
 
 @dataclass(frozen=True)
@@ -79,14 +125,18 @@ class Policy:
             province code (or ``"default"``) and then by year.
         water: Drinking-water thresholds.
         education: Compulsory-education window and schooling codes.
+        medical: Medical-insurance codes that meet or exempt.
+        labour: Working-age range, labour share and wage plausibility.
         visit_days_by_monitoring_type: Visit interval per monitoring type.
-        visit_days_by_role: Documented visit intervals per role.
+        visit_days_by_household_type: Visit interval per household type.
+        visit_days_by_role: Home-visit interval per role of the laptop's user.
         cadre_max_households: Households per cadre before a warning.
+        national_hotline: The national hotline printed on every card (12317).
         spot_check_rate: Share of visits sampled for a phone spot-check.
         rectification_deadline_days: Default deadline for a ledger problem.
         min_observation_months: Months of stable income before elimination.
-        income_drop_shock_percent: Income drop (percent) that signals a shock.
-        income_drop_triggers_sudden: Whether such a drop suggests ``sudden``.
+        income_drop_shock_percent: Income drop (percent of last year's net
+            income) above which a shock is signalled.
         lifecycle: The monitoring lifecycle's steps, deadlines and periods.
     """
 
@@ -97,14 +147,17 @@ class Policy:
     income_lines: Mapping[str, Mapping[int, int]]
     water: WaterPolicy
     education: EducationPolicy
+    medical: MedicalPolicy
+    labour: LabourPolicy
     visit_days_by_monitoring_type: Mapping[str, int]
+    visit_days_by_household_type: Mapping[str, int]
     visit_days_by_role: Mapping[str, int]
     cadre_max_households: int
+    national_hotline: str
     spot_check_rate: float
     rectification_deadline_days: int
     min_observation_months: int
     income_drop_shock_percent: float
-    income_drop_triggers_sudden: bool
     lifecycle: LifecyclePolicy
 
     def income_line(self, province: str | None = None, year: int | None = None) -> int:
@@ -145,11 +198,20 @@ class Policy:
             f"policy.year：{wanted}年没有监测收入线，请填写 income.line_yuan",
         )
 
-    def visit_interval_days(self, monitoring_type: str) -> int:
-        """Return how often a household of this monitoring type is visited.
+    def visit_interval_days(
+        self,
+        monitoring_type: str,
+        household_type: str | None = None,
+        role: str | None = None,
+    ) -> int:
+        """Return how often a household is visited: the shortest interval that applies.
 
         Args:
             monitoring_type: ``none``, ``unstable``, ``marginal`` or ``sudden``.
+            household_type: ``tuopin_general``... or ``ordinary``; a type
+                without an entry adds no interval.
+            role: Role of the laptop's user (``first_secretary``, ``cadre``...);
+                a role without an entry adds no interval.
 
         Returns:
             The interval in days.
@@ -158,16 +220,23 @@ class Policy:
             InputRefused: The monitoring type has no configured interval.
         """
         try:
-            return self.visit_days_by_monitoring_type[monitoring_type]
+            days = self.visit_days_by_monitoring_type[monitoring_type]
         except KeyError:
             known = ", ".join(sorted(self.visit_days_by_monitoring_type))
             raise InputRefused(
                 f"monitoring type {monitoring_type!r} has no visit interval (known: {known})",
                 f"监测类型 {monitoring_type!r} 没有走访周期（可选：{known}）",
             ) from None
+        for table, key in (
+            (self.visit_days_by_household_type, household_type),
+            (self.visit_days_by_role, role),
+        ):
+            if key is not None and key in table:
+                days = min(days, table[key])
+        return days
 
     def visit_interval_days_for_role(self, role: str) -> int:
-        """Return the documented visit interval for a role, e.g. ``cadre_home_visit``.
+        """Return the home-visit interval of a role, e.g. ``cadre``.
 
         Raises:
             InputRefused: The role has no configured interval.
@@ -264,6 +333,8 @@ def policy_from_dict(
     water = _section(merged, "water")
     quantity = _section(water, "quantity_litres_per_person_day", "water.")
     fetch = _section(water, "fetch_round_trip_minutes", "water.")
+    distance = _section(water, "fetch_distance_m", "water.")
+    climb = _section(water, "fetch_climb_m", "water.")
     reliability = _section(water, "reliability_ratio", "water.")
     quantity_met: dict[str, float] = {}
     quantity_basic: dict[str, float] = {}
@@ -280,12 +351,21 @@ def policy_from_dict(
         quantity_basic=MappingProxyType(quantity_basic),
         fetch_met_minutes=_number(fetch, "met", "water.fetch_round_trip_minutes"),
         fetch_basic_minutes=_number(fetch, "basic", "water.fetch_round_trip_minutes"),
+        distance_met_m=_number(distance, "met", "water.fetch_distance_m"),
+        distance_basic_m=_number(distance, "basic", "water.fetch_distance_m"),
+        climb_met_m=_number(climb, "met", "water.fetch_climb_m"),
+        climb_basic_m=_number(climb, "basic", "water.fetch_climb_m"),
         reliability_met=_ratio(reliability, "met", "water.reliability_ratio"),
         reliability_basic=_ratio(reliability, "basic", "water.reliability_ratio"),
         days_per_year=_integer(water, "days_per_year", "water", minimum=1),
     )
-    if water_policy.fetch_basic_minutes < water_policy.fetch_met_minutes:
-        raise _bad("water.fetch_round_trip_minutes", "'basic' must not be below 'met'")
+    for where, met, basic in (
+        ("fetch_round_trip_minutes", water_policy.fetch_met_minutes, water_policy.fetch_basic_minutes),
+        ("fetch_distance_m", water_policy.distance_met_m, water_policy.distance_basic_m),
+        ("fetch_climb_m", water_policy.climb_met_m, water_policy.climb_basic_m),
+    ):
+        if basic < met:
+            raise _bad(f"water.{where}", "'basic' must not be below 'met'")
     if water_policy.reliability_basic > water_policy.reliability_met:
         raise _bad("water.reliability_ratio", "'basic' must not exceed 'met'")
 
@@ -295,16 +375,32 @@ def policy_from_dict(
         age_max=_integer(education, "age_max", "education"),
         met_schooling=frozenset(_strings(education, "met_schooling", "education")),
         preschool_met_ages=frozenset(_integers(education, "preschool_met_ages", "education")),
+        graduated_met_min_age=_integer(education, "graduated_met_min_age", "education"),
         exempt_schooling=frozenset(_strings(education, "exempt_schooling", "education")),
     )
     if education_policy.age_min > education_policy.age_max:
         raise _bad("education.age_min", "must not exceed age_max")
 
+    medical = _section(merged, "medical")
+    medical_policy = MedicalPolicy(
+        met_insurance=frozenset(_strings(medical, "met_insurance", "medical")),
+        exempt_insurance=frozenset(_strings(medical, "exempt_insurance", "medical")),
+        newborn_exempt_max_age=_integer(medical, "newborn_exempt_max_age", "medical"),
+    )
+    labour = _section(merged, "labour")
+    labour_policy = LabourPolicy(
+        working_age_min=_integer(labour, "working_age_min", "labour"),
+        working_age_max=_integer(labour, "working_age_max", "labour"),
+        lack_of_labour_max_capable_share=_ratio(
+            labour, "lack_of_labour_max_capable_share", "labour"
+        ),
+        wage_plausible_from_yuan=_number(labour, "wage_plausible_from_yuan", "labour"),
+    )
+    if labour_policy.working_age_min > labour_policy.working_age_max:
+        raise _bad("labour.working_age_min", "must not exceed working_age_max")
+
     visits = _section(merged, "visit_interval_days")
     shock = _section(merged, "shock")
-    drop_trigger = shock.get("income_drop_triggers_sudden", False)
-    if not isinstance(drop_trigger, bool):
-        raise _bad("shock.income_drop_triggers_sudden", "must be true or false")
     version = merged.get("version")
     edition = merged.get("edition")
     if not isinstance(version, str) or not isinstance(edition, str):
@@ -319,18 +415,21 @@ def policy_from_dict(
         income_lines=_income_lines(_section(merged, "income_line_yuan_per_person_year")),
         water=water_policy,
         education=education_policy,
+        medical=medical_policy,
+        labour=labour_policy,
         visit_days_by_monitoring_type=_day_table(visits, "by_monitoring_type"),
+        visit_days_by_household_type=_day_table(visits, "by_household_type"),
         visit_days_by_role=_day_table(visits, "by_role"),
         cadre_max_households=_integer(
             _section(merged, "cadre"), "max_households", "cadre", minimum=1
         ),
+        national_hotline=_text(_section(merged, "contact"), "national_hotline", "contact"),
         spot_check_rate=_ratio(_section(merged, "spot_check"), "rate", "spot_check"),
         rectification_deadline_days=_integer(
             _section(merged, "problems"), "rectification_deadline_days", "problems", minimum=1
         ),
         min_observation_months=observation,
         income_drop_shock_percent=_number(shock, "income_drop_percent", "shock"),
-        income_drop_triggers_sudden=drop_trigger,
         lifecycle=parse_lifecycle_policy(_section(merged, "monitoring"), observation),
     )
 
@@ -397,6 +496,13 @@ def _integer(section: Mapping[str, Any], key: str, where: str, *, minimum: int =
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise _bad(f"{where}.{key}", f"must be an integer >= {minimum}")
     return value
+
+
+def _text(section: Mapping[str, Any], key: str, where: str) -> str:
+    value = section.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _bad(f"{where}.{key}", "must be a non-empty string")
+    return value.strip()
 
 
 def _strings(section: Mapping[str, Any], key: str, where: str) -> list[str]:

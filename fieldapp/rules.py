@@ -42,9 +42,18 @@ WATER_PARTS: tuple[str, ...] = ("quantity", "convenience", "reliability", "quali
 # Enumerations of the assessment input (CLI.md "Assessment input").
 SCHOOLING: tuple[str, ...] = (
     "preschool", "primary", "grade7", "grade8", "grade9", "high_school", "vocational", "college",
-    "home_schooling", "special_school", "exempt_disability", "not_enrolled", "finished",
+    "home_schooling", "special_school", "exempt_disability", "not_enrolled", "out_of_school",
+    "graduated",
 )  # fmt: skip
-MEDICAL_INSURANCE: tuple[str, ...] = ("resident", "employee", "none")
+# Old names still accepted on input and in stored answers, and what they mean now:
+# ``finished`` (已毕业或不在校) mixed graduates with dropouts; it reads as ``graduated``.
+SCHOOLING_ALIASES: Mapping[str, str] = {"finished": "graduated"}
+GRADUATED = "graduated"
+PRESCHOOL = "preschool"
+MEDICAL_INSURANCE: tuple[str, ...] = (
+    "resident", "employee", "elsewhere", "none", "military", "detained", "newborn",
+)  # fmt: skip
+NEWBORN = "newborn"
 HEALTH: tuple[str, ...] = ("healthy", "chronic", "serious", "disabled")
 LABOUR: tuple[str, ...] = ("skilled", "ordinary", "weak", "lost", "none")
 HOUSING_GRADES: tuple[str, ...] = ("A", "B", "C", "D", "no_house")
@@ -164,10 +173,25 @@ def _whole(
     return int(value)
 
 
-def _choice(block: Mapping[str, Any], key: str, path: str, allowed: tuple[str, ...]) -> str | None:
+def canonical_schooling(value: object) -> object:
+    """The current code for a schooling answer: old names (``finished``) map to their new code."""
+    if isinstance(value, str):
+        return SCHOOLING_ALIASES.get(value, value)
+    return value
+
+
+def _choice(
+    block: Mapping[str, Any],
+    key: str,
+    path: str,
+    allowed: tuple[str, ...],
+    aliases: Mapping[str, str] | None = None,
+) -> str | None:
     value = block.get(key)
     if value is None:
         return None
+    if aliases and isinstance(value, str):
+        value = aliases.get(value, value)
     if not isinstance(value, str) or value not in allowed:
         options = ", ".join(allowed)
         raise _refuse(
@@ -220,7 +244,7 @@ def check_member(member: Mapping[str, Any], index: int) -> None:
     """
     path = _member_path(index)
     _whole(member, "age", path, minimum=0, maximum=_MAX_AGE)
-    _choice(member, "schooling", path, SCHOOLING)
+    _choice(member, "schooling", path, SCHOOLING, SCHOOLING_ALIASES)
     _choice(member, "medical_insurance", path, MEDICAL_INSURANCE)
     _choice(member, "labour", path, LABOUR)
     _flag(member, "serious_illness_insurance", path)
@@ -302,10 +326,16 @@ def assess_education(
 ) -> IndicatorResult:
     """Assess 义务教育有保障 over the members of compulsory-school age.
 
+    A counted member is met when enrolled (``policy.education.met_schooling``),
+    in ``preschool`` at the ages of delayed enrolment (6 or 7), or
+    ``graduated`` (old name ``finished``) from age 14; exempt when assessed
+    unable to study; otherwise (never enrolled, out of school, preschool from
+    8, graduated under 14) not met.
+
     Args:
         members: ``household.members`` (``age``, ``schooling``), or ``None``.
-        policy: Gives the age window, the schooling codes that count and the
-            ages at which preschool counts.
+        policy: Gives the age window, the schooling codes that count, the
+            ages at which preschool counts and the age from which a graduate counts.
 
     Returns:
         ``not_applicable`` when no member is in the age window; ``not_met`` when
@@ -323,7 +353,7 @@ def assess_education(
     for index, member in enumerate(_member_list(members)):
         path = _member_path(index)
         age = _whole(member, "age", path, minimum=0, maximum=_MAX_AGE)
-        schooling = _choice(member, "schooling", path, SCHOOLING)
+        schooling = _choice(member, "schooling", path, SCHOOLING, SCHOOLING_ALIASES)
         zh, en = _who(index)
         if age is None:
             unanswered.append(reason(f"{zh}未填年龄", f"{en}: age not given"))
@@ -342,10 +372,20 @@ def assess_education(
                     f"{zh}（{age}岁）经评估无法就学", f"{en}, age {age}: assessed unable to study"
                 )
             )
-        elif schooling in window.met_schooling or (
-            schooling == "preschool" and age in window.preschool_met_ages
+        elif (
+            schooling in window.met_schooling
+            or (schooling == PRESCHOOL and age in window.preschool_met_ages)
+            or (schooling == GRADUATED and age >= window.graduated_met_min_age)
         ):
             continue
+        elif schooling == GRADUATED:
+            out_of_school.append(
+                reason(
+                    f"{zh}（{age}岁）登记为初中毕业，但不满{window.graduated_met_min_age}岁",
+                    f"{en}, age {age}: recorded as graduated from grade 9, "
+                    f"but under {window.graduated_met_min_age}",
+                )
+            )
         else:
             out_of_school.append(
                 reason(
@@ -371,16 +411,50 @@ def assess_education(
 # --- basic medical care (DOMAIN.md §5) ---------------------------------------
 
 
-def assess_medical(members: Sequence[Mapping[str, Any]] | None) -> IndicatorResult:
-    """Assess 基本医疗有保障: every member in residents' or employees' basic medical insurance.
+def medical_member_verdict(insurance: str | None, age: int | None, policy: Policy) -> str:
+    """Verdict of one member's basic medical insurance (CLI.md "medical").
+
+    ``resident``, ``employee`` or ``elsewhere`` is met; ``military`` and
+    ``detained`` are exempt; ``newborn`` is exempt up to the policy's age (0)
+    and not met after it; ``none`` is not met; a missing answer, or a newborn
+    of unknown age, is unknown.
+    """
+    rules = policy.medical
+    if insurance is None:
+        return UNKNOWN
+    if insurance in rules.met_insurance:
+        return MET
+    if insurance in rules.exempt_insurance:
+        return EXEMPT
+    if insurance == NEWBORN:
+        if age is None:
+            return UNKNOWN
+        return EXEMPT if age <= rules.newborn_exempt_max_age else NOT_MET
+    return NOT_MET
+
+
+_MEDICAL_EXEMPT_LABEL = {
+    "military": ("服兵役", "serving in the army"),
+    "detained": ("在押或服刑", "in detention"),
+    NEWBORN: ("新生儿在参保窗口期内", "newborn within the enrolment window"),
+}
+
+
+def assess_medical(
+    members: Sequence[Mapping[str, Any]] | None, policy: Policy | None = None
+) -> IndicatorResult:
+    """Assess 基本医疗有保障 over every member's basic medical insurance.
 
     Args:
-        members: ``household.members`` (``medical_insurance``), or ``None``.
+        members: ``household.members`` (``medical_insurance``, ``age``), or ``None``.
+        policy: Gives the codes that meet or exempt; ``None`` loads the default.
 
     Returns:
-        ``unknown`` without members; ``not_met`` when any member has ``none``;
-        ``unknown`` when a member's insurance is missing; else ``met``.
+        ``unknown`` without members; ``not_met`` when any member is not met;
+        ``unknown`` when a member's answer is missing; ``exempt`` when every
+        member is exempt; else ``met``.
     """
+    policy = policy or load_policy()
     if members is None:
         return {"verdict": UNKNOWN, "reasons": [reason("未填写家庭成员", "no member list")]}
     listed = _member_list(members)
@@ -388,20 +462,38 @@ def assess_medical(members: Sequence[Mapping[str, Any]] | None) -> IndicatorResu
         return {"verdict": UNKNOWN, "reasons": [reason("家庭成员为空", "no members")]}
     uninsured: list[str] = []
     unanswered: list[str] = []
+    exempt: list[str] = []
     for index, member in enumerate(listed):
-        insurance = _choice(member, "medical_insurance", _member_path(index), MEDICAL_INSURANCE)
+        path = _member_path(index)
+        insurance = _choice(member, "medical_insurance", path, MEDICAL_INSURANCE)
+        age = _whole(member, "age", path, minimum=0, maximum=_MAX_AGE)
+        verdict = medical_member_verdict(insurance, age, policy)
         zh, en = _who(index)
-        if insurance == "none":
+        if verdict == NOT_MET and insurance == NEWBORN:
+            uninsured.append(
+                reason(
+                    f"{zh}（{age}岁）已过新生儿参保期，未参加基本医疗保险",
+                    f"{en}, age {age}: past the newborn window, no basic medical insurance",
+                )
+            )
+        elif verdict == NOT_MET:
             uninsured.append(
                 reason(f"{zh}未参加基本医疗保险", f"{en} has no basic medical insurance")
             )
-        elif insurance is None:
-            unanswered.append(reason(f"{zh}未填医保情况", f"{en}: medical insurance not given"))
+        elif verdict == UNKNOWN:
+            what = ("未填年龄", "age not given") if insurance == NEWBORN else None
+            zh_what, en_what = what or ("未填医保情况", "medical insurance not given")
+            unanswered.append(reason(f"{zh}{zh_what}", f"{en}: {en_what}"))
+        elif verdict == EXEMPT and insurance is not None:
+            why_zh, why_en = _MEDICAL_EXEMPT_LABEL.get(insurance, (insurance, insurance))
+            exempt.append(reason(f"{zh}{why_zh}，不计入", f"{en} exempt: {why_en}"))
     if uninsured:
         return {"verdict": NOT_MET, "reasons": uninsured}
     if unanswered:
         return {"verdict": UNKNOWN, "reasons": unanswered}
-    return {"verdict": MET, "reasons": []}
+    if len(exempt) == len(listed):
+        return {"verdict": EXEMPT, "reasons": exempt}
+    return {"verdict": MET, "reasons": exempt}
 
 
 # --- housing safety (DOMAIN.md §6) -------------------------------------------
@@ -482,19 +574,34 @@ def water_quantity(zone: str | None, litres: float | None, policy: Policy) -> st
 
 
 def water_convenience(
-    piped_to_yard: bool | None, fetch_minutes: float | None, policy: Policy
+    piped_to_yard: bool | None,
+    fetch_minutes: float | None,
+    policy: Policy,
+    distance_m: float | None = None,
+    climb_m: float | None = None,
 ) -> str:
-    """Grade convenience: piped to house or yard is met, else by manual fetch round trip.
+    """Grade convenience: piped to house or yard, else the manual fetch.
 
-    T/CHES 18-2018: <= 20 min round trip is basic; <= 10 min (2004 system) is met.
+    T/CHES 18-2018: a round trip <= 20 min, or <= 800 m horizontal together with
+    <= 80 m climb, is basic; <= 10 min, or <= 400 m with <= 40 m (2004 system),
+    is met. A distance counts only together with its climb; with neither a
+    time nor a distance and climb the part is unknown.
     """
     if piped_to_yard:
         return MET
-    if fetch_minutes is None:
+    water = policy.water
+    path = (distance_m, climb_m) if distance_m is not None and climb_m is not None else None
+    if fetch_minutes is None and path is None:
         return UNKNOWN
-    if fetch_minutes <= policy.water.fetch_met_minutes:
+
+    def within(minutes: float, metres: float, climb: float) -> bool:
+        by_time = fetch_minutes is not None and fetch_minutes <= minutes
+        by_path = path is not None and path[0] <= metres and path[1] <= climb
+        return by_time or by_path
+
+    if within(water.fetch_met_minutes, water.distance_met_m, water.climb_met_m):
         return MET
-    if fetch_minutes <= policy.water.fetch_basic_minutes:
+    if within(water.fetch_basic_minutes, water.distance_basic_m, water.climb_basic_m):
         return BASIC
     return NOT_MET
 
@@ -537,9 +644,9 @@ def assess_water(block: Mapping[str, Any] | None, policy: Policy) -> WaterResult
 
     Args:
         block: The ``water`` block (``zone``, ``litres_per_person_day``,
-            ``piped_to_yard``, ``fetch_minutes``, ``outage_days_12m``,
-            ``quality``), or ``None``.
-        policy: Gives the quantity, fetch-time and reliability thresholds.
+            ``piped_to_yard``, ``fetch_minutes``, ``fetch_distance_m``,
+            ``fetch_climb_m``, ``outage_days_12m``, ``quality``), or ``None``.
+        policy: Gives the quantity, fetch and reliability thresholds.
 
     Returns:
         Each part ``met``/``basic``/``not_met``/``unknown``; the whole is
@@ -556,17 +663,22 @@ def assess_water(block: Mapping[str, Any] | None, policy: Policy) -> WaterResult
     litres = _number(block, "litres_per_person_day", "water")
     piped = _flag(block, "piped_to_yard", "water")
     minutes = _number(block, "fetch_minutes", "water")
+    distance = _number(block, "fetch_distance_m", "water")
+    climb = _number(block, "fetch_climb_m", "water")
     outage = _number(block, "outage_days_12m", "water", maximum=_MAX_OUTAGE_DAYS)
     quality = _choice(block, "quality", "water", WATER_QUALITY)
     parts = {
         "quantity": water_quantity(zone, litres, policy),
-        "convenience": water_convenience(piped, minutes, policy),
+        "convenience": water_convenience(piped, minutes, policy, distance, climb),
         "reliability": water_reliability(outage, policy),
         "quality": UNKNOWN if quality is None else _QUALITY_VERDICT[quality],
     }
     measured = {
         "quantity": (f"{litres}升/人·日", f"{litres} L/person/day"),
-        "convenience": (f"取水往返{minutes}分钟", f"{minutes} min round trip"),
+        "convenience": (
+            f"取水往返{minutes}分钟，距离{distance}米，高差{climb}米",
+            f"{minutes} min round trip, {distance} m away, {climb} m climb",
+        ),
         "reliability": (f"停水{outage}天/年", f"{outage} outage days in 12 months"),
         "quality": (f"水质{quality}", f"quality {quality}"),
     }
@@ -651,6 +763,7 @@ def assess_income(
     size = _whole(block, "household_size", "income", minimum=1)
     net = net_income(block)
     _number(block, "rigid_spending_yuan", "income")
+    _number(block, "claims_yuan", "income")
     _number(block, "last_year_net_income_yuan", "income", minimum=None)
     override = _number(block, "line_yuan", "income", above_minimum=True)
     line = override if override is not None else policy.income_line(province, year)
@@ -689,47 +802,93 @@ def income_dropped(net: float | None, last_year_net: float | None, percent: floa
     return (_exact(last_year_net) - _exact(net)) * 100 > _exact(percent) * _exact(last_year_net)
 
 
-def suggest_monitoring(
-    verdicts: Mapping[str, str],
-    *,
-    is_tuopin: bool,
-    rigid_spending_yuan: float | None = None,
-    last_year_net_income_yuan: float | None = None,
-    net_income_yuan: float | None = None,
-    policy: Policy | None = None,
-) -> str:
-    """Suggest a monitoring type (the county decides; DOMAIN.md §8).
+class Shock(TypedDict):
+    """Whether the income block shows a shock (突发严重困难), and why."""
+
+    detected: bool
+    reasons: list[str]
+
+
+def detect_shock(
+    block: Mapping[str, Any] | None,
+    policy: Policy,
+    province: str | None = None,
+    year: int | None = None,
+) -> Shock:
+    """Check the income block for a shock (CLI.md "shock"), the 突发严重困难户 signal.
+
+    A shock is any of: the reference income per capita, (net income - rigid
+    spending + insurance claims) / household size, below the line; rigid
+    spending greater than last year's net income; net income fallen by more
+    than the policy's ``income_drop_percent`` of last year's. Pure: the
+    monitoring lifecycle uses it for the elimination conditions too.
+
+    Args:
+        block: The ``income`` block, or ``None`` (no shock).
+        policy: Gives the line and the drop percentage.
+        province: Province code for the line; ``None`` uses ``policy.province``.
+        year: Year for the line; ``None`` uses ``policy.year``.
+
+    Raises:
+        InputRefused: A value is malformed.
+    """
+    if block is None:
+        return {"detected": False, "reasons": []}
+    net = net_income(block)
+    size = _whole(block, "household_size", "income", minimum=1)
+    rigid = _number(block, "rigid_spending_yuan", "income")
+    claims = _number(block, "claims_yuan", "income")
+    last_year = _number(block, "last_year_net_income_yuan", "income", minimum=None)
+    reasons: list[str] = []
+    if net is not None and size is not None:
+        override = _number(block, "line_yuan", "income", above_minimum=True)
+        line = override if override is not None else policy.income_line(province, year)
+        reference = (_exact(net) - _exact(rigid or 0) + _exact(claims or 0)) / size
+        if reference < _exact(line):
+            shown, line_out = _plain(reference), _plain(line)
+            reasons.append(
+                reason(
+                    f"扣除刚性支出后人均收入参考值{shown}元，低于监测线{line_out}元",
+                    f"reference income per capita after rigid spending is {shown} yuan, "
+                    f"below the line of {line_out} yuan",
+                )
+            )
+    if rigid is not None and last_year is not None and rigid > last_year:
+        reasons.append(
+            reason(
+                f"刚性支出{_plain(rigid)}元超过上年纯收入{_plain(last_year)}元",
+                f"rigid spending of {_plain(rigid)} yuan exceeds last year's net income "
+                f"of {_plain(last_year)} yuan",
+            )
+        )
+    percent = policy.income_drop_shock_percent
+    if income_dropped(net, last_year, percent):
+        reasons.append(
+            reason(
+                f"纯收入比上年下降超过{_plain(percent)}%",
+                f"net income fell by more than {_plain(percent)}% from last year",
+            )
+        )
+    return {"detected": bool(reasons), "reasons": reasons}
+
+
+def suggest_monitoring(verdicts: Mapping[str, str], *, is_tuopin: bool, shock: bool) -> str:
+    """Suggest a monitoring type (the county decides; CLI.md "suggested_monitoring").
 
     Args:
         verdicts: Verdict per indicator name.
         is_tuopin: The household was lifted out of poverty (脱贫户).
-        rigid_spending_yuan: Rigid spending (刚性支出) in the last 12 months.
-        last_year_net_income_yuan: Last year's household net income.
-        net_income_yuan: This year's household net income; only used when the
-            policy lets an income drop suggest ``sudden``.
-        policy: Gives the income-drop switch and percentage.
+        shock: :func:`detect_shock` found a shock.
 
     Returns:
         Income ``not_met`` -> ``unstable`` for a 脱贫户, else ``marginal``;
-        else rigid spending above last year's net income -> ``sudden``; else
-        any other indicator ``not_met`` -> ``unstable``/``marginal``; else ``none``.
+        else a shock -> ``sudden``; else any other indicator ``not_met`` ->
+        ``unstable``/``marginal``; else ``none``.
     """
     at_risk = "unstable" if is_tuopin else "marginal"
     if verdicts.get("income") == NOT_MET:
         return at_risk
-    if (
-        rigid_spending_yuan is not None
-        and last_year_net_income_yuan is not None
-        and rigid_spending_yuan > last_year_net_income_yuan
-    ):
-        return "sudden"
-    if (
-        policy is not None
-        and policy.income_drop_triggers_sudden
-        and income_dropped(
-            net_income_yuan, last_year_net_income_yuan, policy.income_drop_shock_percent
-        )
-    ):
+    if shock:
         return "sudden"
     if any(verdict == NOT_MET for name, verdict in verdicts.items() if name != "income"):
         return at_risk
@@ -772,7 +931,8 @@ def assess(inp: Mapping[str, Any], policy: Policy | None = None) -> dict[str, An
 
     Returns:
         The CLI.md "Verdict": ``indicators`` (in :data:`INDICATORS` order),
-        ``overall``, ``suggested_monitoring`` and ``problems``.
+        ``overall``, ``suggested_monitoring``, ``problems``, and the extra
+        key ``shock`` (:func:`detect_shock`).
 
     Raises:
         InputRefused: The input is malformed; the message names the field.
@@ -793,23 +953,14 @@ def assess(inp: Mapping[str, Any], policy: Policy | None = None) -> dict[str, An
         "food": assess_food(_block(inp, "food")),
         "clothing": assess_clothing(_block(inp, "clothing")),
         "education": assess_education(members, policy),
-        "medical": assess_medical(members),
+        "medical": assess_medical(members, policy),
         "housing": assess_housing(_block(inp, "housing")),
         "water": assess_water(_block(inp, "water"), policy),
         "income": assess_income(income_block, policy, province, year),
     }
     verdicts = {name: str(indicators[name]["verdict"]) for name in INDICATORS}
-    income = income_block or {}
-    suggested = suggest_monitoring(
-        verdicts,
-        is_tuopin=is_tuopin,
-        rigid_spending_yuan=_number(income, "rigid_spending_yuan", "income"),
-        last_year_net_income_yuan=_number(
-            income, "last_year_net_income_yuan", "income", minimum=None
-        ),
-        net_income_yuan=net_income(income),
-        policy=policy,
-    )
+    shock = detect_shock(income_block, policy, province, year)
+    suggested = suggest_monitoring(verdicts, is_tuopin=is_tuopin, shock=shock["detected"])
     problems = [
         {"indicator": name, "reason": "; ".join(indicators[name]["reasons"])}
         for name in INDICATORS
@@ -819,6 +970,7 @@ def assess(inp: Mapping[str, Any], policy: Policy | None = None) -> dict[str, An
         "indicators": indicators,
         "overall": overall_verdict(verdicts),
         "suggested_monitoring": suggested,
+        "shock": shock,
         "problems": problems,
     }
 

@@ -1,5 +1,10 @@
 """The encrypted laptop store: SQLCipher 4 under sqlite-utils (DESIGN §3, §4).
 
+The keyed connection is handed to :class:`sqlite_utils.Database`, which creates
+and records the migrations table, writes the audit log, reads the meta table
+and nests transactions as savepoints (:meth:`Store.tx`). The hot paths (visit
+save, household rows, search keys) keep hand-written SQL on the same connection.
+
 Files in the data folder:
 * ``store.db`` (+ ``-wal``/``-shm``): the SQLCipher database; every record,
   search key, attachment, op and device key is inside it, encrypted.
@@ -31,6 +36,7 @@ KEY_NAME = "store.key"
 UNLOCK_STATE = "unlock.json"
 FREE_ATTEMPTS = 2  # wrong passphrases before the delay starts growing
 MAX_DELAY_S = 30.0
+MIGRATIONS_TABLE = "schema_migrations"
 
 
 def db_path(home: Path) -> Path:
@@ -101,7 +107,6 @@ class Store:
         import sqlite_utils  # not needed before the first unlock; keeps start-up short
 
         self.db = sqlite_utils.Database(conn)
-        self._tx_depth = 0
         self._meta_cache: dict[str, str | None] = {}
         self._dirty_meta: set[str] = set()
         self.clock = hlc_mod.Clock()
@@ -215,17 +220,15 @@ class Store:
 
     # ----- schema --------------------------------------------------------
     def schema_version(self) -> int:
-        row = self.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
-        ).fetchone()
-        if row is None:
+        table = self.db.table(MIGRATIONS_TABLE)
+        if not table.exists():
             return 0
-        return int(self.conn.execute("SELECT coalesce(max(number), 0) FROM schema_migrations").fetchone()[0])
+        return max((int(row["number"]) for row in table.rows), default=0)
 
     def migrate(self) -> list[int]:
-        """Apply pending numbered migrations, each in its own transaction."""
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
+        """Apply pending numbered migrations, each in one transaction with its record."""
+        self.db.table(MIGRATIONS_TABLE).create(
+            {"number": int, "name": str, "applied_at": str}, pk="number", if_not_exists=True
         )
         current = self.schema_version()
         if current > SCHEMA_VERSION:
@@ -238,13 +241,13 @@ class Store:
         for number, name, sql in MIGRATIONS:
             if number <= current:
                 continue
+            # Statement by statement: executescript() would commit half-way.
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 for statement in _split_sql(sql):
                     self.conn.execute(statement)
-                self.conn.execute(
-                    "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
-                    (number, name, utc_now()),
+                self.db.table(MIGRATIONS_TABLE).insert(
+                    {"number": number, "name": name, "applied_at": utc_now()}
                 )
                 self.conn.execute("COMMIT")
             except BaseException:
@@ -256,40 +259,54 @@ class Store:
     # ----- transactions ----------------------------------------------------
     @contextlib.contextmanager
     def tx(self) -> Iterator[Store]:
-        """One write transaction; nested calls join the outer one."""
-        if self._tx_depth:
-            self._tx_depth += 1
+        """One write transaction (``BEGIN IMMEDIATE``: the write lock up front).
+
+        A nested call is a savepoint (sqlite-utils ``atomic``): if it fails, only
+        its own writes are undone, together with the counters it advanced in
+        the meta cache (device seq, HLC), so a caller that handles the error
+        keeps a contiguous op sequence.
+        """
+        if self.conn.in_transaction:
+            cache, dirty, last = dict(self._meta_cache), set(self._dirty_meta), self.clock.last
+            hook_count = len(self.after_commit)
             try:
-                yield self
-            finally:
-                self._tx_depth -= 1
+                with self.db.atomic():
+                    yield self
+            except BaseException:
+                self._meta_cache, self._dirty_meta, self.clock.last = cache, dirty, last
+                del self.after_commit[hook_count:]
+                raise
             return
         self.conn.execute("BEGIN IMMEDIATE")
-        self._tx_depth = 1
         try:
             yield self
             self._flush_meta()
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             self._meta_cache.clear()
             self._dirty_meta.clear()
+            self.after_commit = []
             self.clock.last = self._read_meta("hlc_last") or hlc_mod.encode(0, 0)
             raise
-        finally:
-            self._tx_depth = 0
         hooks, self.after_commit = self.after_commit, []
         for hook in hooks:
             hook()
 
     @property
     def in_tx(self) -> bool:
-        return self._tx_depth > 0
+        return bool(self.conn.in_transaction)
 
     # ----- meta --------------------------------------------------------------
     def _read_meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else row[0]
+        import sqlite_utils.db
+
+        try:
+            value = self.db.table("meta").get(key)["value"]
+        except sqlite_utils.db.NotFoundError:
+            return None
+        return None if value is None else str(value)
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         if key not in self._meta_cache:
@@ -343,9 +360,8 @@ class Store:
 
     def audit(self, action: str, detail: str = "", actor: str = "") -> None:
         with self.tx():
-            self.conn.execute(
-                "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)",
-                (utc_now(), actor, action, detail),
+            self.db.table("audit").insert(
+                {"at": utc_now(), "actor": actor, "action": action, "detail": detail}
             )
 
     # ----- checks --------------------------------------------------------------

@@ -24,14 +24,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, TypeGuard
 
-from fieldapp.codes import get_code, is_code, label
+from fieldapp.codes import canonical, get_code, is_code, label
 from fieldapp.errors import ValidationFailed
 from fieldapp.forms import Field, Form, Section, evaluate, get_path, is_answered, set_path
+from fieldapp.policy import Policy, load_policy
 
 __all__ = [
     "Message",
     "Severity",
     "has_errors",
+    "cadre_load_warnings",
     "raise_for_errors",
     "validate_answers",
     "validate_household",
@@ -39,12 +41,10 @@ __all__ = [
 
 Severity = Literal["error", "warning"]
 
-# DOMAIN §1.4 rule 6 (S-3): working age is 16 to 59 full years.
-WORKING_AGE = (16, 59)
-# DOMAIN §8 (S-3): wage income above 0 and below 100 yuan is implausible.
-WAGE_PLAUSIBLE_FROM = 100
-# DOMAIN §9.1 (S-3): 缺劳动力 is invalid when (skilled + ordinary) / members > 25%.
-LABOUR_RISK_MAX_SHARE = 0.25
+# The working-age range (§1.4 rule 6), the labour share of 缺劳动力 (§9.1), the
+# implausible wage (§8), the age from which a grade-9 graduate is possible and
+# the newborn insurance window all come from the policy file (policy.labour,
+# policy.education, policy.medical).
 # DOMAIN §1.2 (S-4): the contact phone is an 11-digit mobile number.
 _MOBILE = re.compile(r"1\d{10}", re.ASCII)
 # DOMAIN §1.1 (S-13): 12-digit statistical division code of the village.
@@ -538,8 +538,11 @@ def _rule_work(m: Mapping[str, Any], prefix: str, who: _Who) -> list[Message]:
     return []
 
 
-def _rule_insurance(m: Mapping[str, Any], prefix: str, who: _Who) -> list[Message]:
-    # Rule 4 [S-4][S-3]: not both schemes; neither means medical security is not met.
+def _rule_insurance(
+    m: Mapping[str, Any], prefix: str, who: _Who, policy: Policy
+) -> list[Message]:
+    # Rule 4 [S-4][S-3]: not both schemes; neither means medical security is not met,
+    # unless insured in another place or exempt (army, detention, newborn).
     found = _insurances(m)
     if {"resident", "employee"} <= found:
         return [
@@ -550,7 +553,8 @@ def _rule_insurance(m: Mapping[str, Any], prefix: str, who: _Who) -> list[Messag
                 f"{who.en}cannot be in both residents' and employees' medical insurance",
             )
         ]
-    if not found & {"resident", "employee"}:
+    medical = policy.medical
+    if not found & (medical.met_insurance | medical.exempt_insurance | {"newborn"}):
         return [
             _warning(
                 f"{prefix}.medical_insurance",
@@ -579,19 +583,20 @@ def _rule_serious_illness(m: Mapping[str, Any], prefix: str, who: _Who) -> list[
 
 
 def _rule_idle_labour(
-    m: Mapping[str, Any], prefix: str, who: _Who, age: int | None
+    m: Mapping[str, Any], prefix: str, who: _Who, age: int | None, policy: Policy
 ) -> list[Message]:
-    # Rule 6 [S-3]: healthy, 16-59, not in school, yet marked no or weak labour.
-    if age is None or not WORKING_AGE[0] <= age <= WORKING_AGE[1]:
+    # Rule 6 [S-3]: healthy, of working age (16-59), not in school, yet marked no or weak labour.
+    labour = policy.labour
+    if age is None or not labour.working_age_min <= age <= labour.working_age_max:
         return []
     health = {str(v) for v in _items(m.get("health"))}
     if health != {"healthy"} or _in_school(m.get("schooling")):
         return []
-    labour = _labour(m)
-    if labour not in _WEAK_OR_NONE:
+    marked = _labour(m)
+    if marked not in _WEAK_OR_NONE:
         return []
-    labour_zh = label("labour", labour, "zh")
-    labour_en = label("labour", labour, "en").lower()
+    labour_zh = label("labour", marked, "zh")
+    labour_en = label("labour", marked, "en").lower()
     return [
         _warning(
             f"{prefix}.labour",
@@ -637,11 +642,47 @@ def _rule_age_grade(m: Mapping[str, Any], prefix: str, who: _Who, age: int | Non
     ]
 
 
+def _rule_impossible_answers(
+    m: Mapping[str, Any], prefix: str, who: _Who, age: int | None, policy: Policy
+) -> list[Message]:
+    # CLI.md verdict rules: nobody completes grade 9 before 14, and the newborn
+    # exemption ends at age 1; such answers are wrong, not a verdict to record.
+    if age is None:
+        return []
+    out: list[Message] = []
+    first = policy.education.graduated_met_min_age
+    if canonical("schooling", m.get("schooling")) == "graduated" and age < first:
+        out.append(
+            _error(
+                f"{prefix}.schooling",
+                "graduated_too_young",
+                f"{who.zh}{age}周岁，不可能已初中毕业（{first}周岁起）；"
+                "未读完九年级离校的请选“失学辍学”",
+                f"{who.en}aged {age}, cannot have completed grade 9 (possible from {first}); "
+                "if the child left school before, choose “dropped out”",
+            )
+        )
+    last = policy.medical.newborn_exempt_max_age
+    if "newborn" in _insurances(m) and age > last:
+        out.append(
+            _error(
+                f"{prefix}.medical_insurance",
+                "newborn_too_old",
+                f"{who.zh}{age}周岁，已过新生儿参保窗口期（未满{last + 1}周岁），"
+                "请填写实际参保情况",
+                f"{who.en}aged {age}, is past the newborn window (under {last + 1}); "
+                "give the actual insurance",
+            )
+        )
+    return out
+
+
 def _member_rules(
     m: Mapping[str, Any],
     prefix: str,
     who: _Who,
     age: int | None,
+    policy: Policy,
     *,
     tuopin: bool,
     records: bool,
@@ -650,11 +691,12 @@ def _member_rules(
     if records:
         # Rules 2 and 4 concern the registration record, not a single visit.
         out += _rule_education(m, prefix, who)
-        out += _rule_insurance(m, prefix, who)
+        out += _rule_insurance(m, prefix, who, policy)
+    out += _rule_impossible_answers(m, prefix, who, age, policy)
     out += _rule_work(m, prefix, who)
     if tuopin:
         out += _rule_serious_illness(m, prefix, who)
-    out += _rule_idle_labour(m, prefix, who, age)
+    out += _rule_idle_labour(m, prefix, who, age, policy)
     out += _rule_labour_work(m, prefix, who)
     out += _rule_age_grade(m, prefix, who, age)
     return out
@@ -680,6 +722,7 @@ class _Identity:
     sex: str | None
     error_zh: str | None = None
     error_en: str | None = None
+    warnings: tuple[tuple[str, str], ...] = ()  # (中文, English) of region-code warnings
 
 
 def _normalise_id(raw: str) -> str:
@@ -705,7 +748,9 @@ def _identity(raw: Any, today: date) -> _Identity | None:
     result = check_id(str(raw), today)
     if result.valid:
         birth = result.birth_date if isinstance(result.birth_date, date) else None
-        return _Identity(str(result.id)[:18], True, birth, result.sex)
+        return _Identity(
+            str(result.id)[:18], True, birth, result.sex, warnings=tuple(result.warning_texts())
+        )
     describe = getattr(result, "message", None)
     if callable(describe):
         zh, en = str(describe("zh")), str(describe("en"))
@@ -745,6 +790,7 @@ def validate_answers(
     household: Mapping[str, Any] | None = None,
     existing_measures: Collection[str] = (),
     today: date | None = None,
+    policy: Policy | None = None,
 ) -> list[Message]:
     """Check a visit's answers.
 
@@ -760,11 +806,13 @@ def validate_answers(
         existing_measures: measure codes already running for the household;
             they satisfy the risk-measure rules together with this visit's.
         today: the visit date (default: today); dates may not lie after it.
+        policy: the policy numbers (working age, labour share...); default file if ``None``.
 
     Returns:
         Every finding, errors and warnings, in form order.
     """
     today = today or date.today()
+    policy = policy or load_policy()
     out, context = _check_plain_sections(form, answers, final, today)
     for section in form.sections:
         if section.per_member:
@@ -775,13 +823,24 @@ def validate_answers(
     merged = _merged_members(answers, members)
     tuopin = _is_tuopin(household)
     for index, (mid, record, combined) in enumerate(merged):
-        age = _member_age(record, _identity(record.get("id_number"), today), today)
+        given_age = combined.get("age")
+        age = (
+            int(given_age)
+            if _is_number(given_age) and float(given_age).is_integer()
+            else _member_age(record, _identity(record.get("id_number"), today), today)
+        )
         out += _member_rules(
-            combined, f"members.{mid}", _Who.of(record, index), age, tuopin=tuopin, records=False
+            combined,
+            f"members.{mid}",
+            _Who.of(record, index),
+            age,
+            policy,
+            tuopin=tuopin,
+            records=False,
         )
 
-    out += _income_rules(answers, members)
-    out += _risk_rules(answers, [m for _, _, m in merged], existing_measures)
+    out += _income_rules(answers, members, policy)
+    out += _risk_rules(answers, [m for _, _, m in merged], existing_measures, policy)
     return out
 
 
@@ -803,11 +862,11 @@ def _merged_members(
 
 
 def _income_rules(
-    answers: Mapping[str, Any], members: Sequence[Mapping[str, Any]]
+    answers: Mapping[str, Any], members: Sequence[Mapping[str, Any]], policy: Policy
 ) -> list[Message]:
     out: list[Message] = []
     wage = get_path(answers, "income.wage_yuan")
-    if _is_number(wage) and 0 < wage < WAGE_PLAUSIBLE_FROM:
+    if _is_number(wage) and 0 < wage < policy.labour.wage_plausible_from_yuan:
         out.append(
             _warning(
                 "income.wage_yuan",
@@ -835,6 +894,7 @@ def _risk_rules(
     answers: Mapping[str, Any],
     members: Sequence[Mapping[str, Any]],
     existing_measures: Collection[str],
+    policy: Policy,
 ) -> list[Message]:
     risks = answers.get("risks")
     if not isinstance(risks, list):
@@ -875,7 +935,7 @@ def _risk_rules(
                     f"the risk “{entry.en}” needs a matching measure (one of: {names_en})",
                 )
             )
-        out += _risk_specific(entry.code, entry.zh, entry.en, name, answers, members)
+        out += _risk_specific(entry.code, entry.zh, entry.en, name, answers, members, policy)
     return out
 
 
@@ -886,6 +946,7 @@ def _risk_specific(
     name: str,
     answers: Mapping[str, Any],
     members: Sequence[Mapping[str, Any]],
+    policy: Policy,
 ) -> list[Message]:
     # DOMAIN §9.1 [S-3].
     if code == "R_ILL":
@@ -925,14 +986,16 @@ def _risk_specific(
             if (entry := get_code("labour", m.get("labour"))) is not None
             and entry.extra.get("capable")
         )
-        if capable / len(members) > LABOUR_RISK_MAX_SHARE:
+        share = policy.labour.lack_of_labour_max_capable_share
+        if capable > share * len(members):
+            percent = _num(round(share * 100, 2))
             return [
                 _warning(
                     name,
                     "risk_labour_invalid",
-                    f"风险“{zh}”不成立：技能和普通劳动力占家庭人口超过25%",
+                    f"风险“{zh}”不成立：技能和普通劳动力占家庭人口超过{percent}%",
                     f"the risk “{en}” does not apply: skilled and ordinary labour "
-                    "exceed 25% of the members",
+                    f"exceed {percent}% of the members",
                 )
             ]
     return []
@@ -943,6 +1006,7 @@ def validate_household(
     members: Sequence[Mapping[str, Any]],
     other_id_numbers: Collection[str] = frozenset(),
     today: date | None = None,
+    policy: Policy | None = None,
 ) -> list[Message]:
     """Check a household record and its members (DOMAIN §1.2, §1.4, §2).
 
@@ -957,11 +1021,13 @@ def validate_household(
         other_id_numbers: ID numbers of members of other households in the
             dataset; any match (first 18 characters) is an error.
         today: reference date for ages and ID birth dates (default: today).
+        policy: the policy numbers (working age...); default file if ``None``.
 
     Returns:
         Every finding, household first, then members in order.
     """
     today = today or date.today()
+    policy = policy or load_policy()
     out = _household_fields(household)
     identities: list[_Identity | None] = []
     for index, member in enumerate(members):
@@ -980,6 +1046,7 @@ def validate_household(
             _member_prefix(member, index),
             _Who.of(member, index),
             _member_age(member, identity, today),
+            policy,
             tuopin=tuopin,
             records=True,
         )
@@ -1128,9 +1195,12 @@ def _identity_checks(
                 f"{who.en}{identity.error_en}",
             )
         ]
+    out: list[Message] = [
+        _warning(f"{prefix}.id_number", "id_region", f"{who.zh}{zh}", f"{who.en}{en}")
+        for zh, en in identity.warnings
+    ]
     if is_answered(member.get("override_reason")):
-        return []
-    out: list[Message] = []
+        return out
     sex = member.get("sex")
     if sex in ("male", "female") and identity.sex and sex != identity.sex:
         out.append(
@@ -1259,3 +1329,25 @@ def _active_member(
 ) -> Mapping[str, Any]:
     """The member at ``index`` among ``(index, member)`` pairs (empty when absent)."""
     return next((m for i, m in active if i == index), {})
+
+
+def cadre_load_warnings(name: str, households: int, policy: Policy) -> list[Message]:
+    """Warn when one cadre assists more households than the policy's cap (a warning, never a block).
+
+    Args:
+        name: the cadre's name.
+        households: active households assigned to the cadre, this one included.
+        policy: gives ``cadre_max_households`` (the Zibo seed: 5).
+    """
+    cap = policy.cadre_max_households
+    if households <= cap:
+        return []
+    return [
+        _warning(
+            "household.cadre",
+            "cadre_over_cap",
+            f"帮扶干部{name}已联系{households}户，超过每人最多{cap}户的规定，请核实或调整",
+            f"the cadre {name} now assists {households} households, more than the cap of {cap}; "
+            "check or reassign",
+        )
+    ]

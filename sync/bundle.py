@@ -9,11 +9,9 @@ callers give keys and get :class:`Opened` bundles or a :class:`BundleRefused`.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import lzma
-import os
 import struct
 import time
 from collections.abc import Callable
@@ -29,7 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from fieldapp.errors import InputRefused
-from fieldapp.fsutil import fsync_dir
+from fieldapp.fsutil import write_atomic
 from fieldapp.merge import Op
 
 MAGIC = b"fieldapp-bundle/v1\n"
@@ -607,14 +605,8 @@ def write_bundle_file(folder: Path, name: str, data: bytes, verify: Callable[[by
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / name
-    part = folder / (name + ".part")
-    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+
+    def read_back(part: Path) -> None:
         back = part.read_bytes()
         if hashlib.sha256(back).digest() != hashlib.sha256(data).digest():
             raise InputRefused(
@@ -622,13 +614,9 @@ def write_bundle_file(folder: Path, name: str, data: bytes, verify: Callable[[by
                 f"写入 {folder} 的文件读回后与原文件不同；请换一个U盘重试",
             )
         verify(back)
-        os.replace(part, final)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(part)
-        raise
-    fsync_dir(folder)
-    return final
+
+    write_atomic(folder / name, data, read_back)
+    return folder / name
 
 
 def read_file(path: Path) -> bytes:

@@ -103,7 +103,20 @@ def _data(ctx: Any) -> Path:
 def _county(ctx: Any) -> Any:
     from sync.server.county import County
 
-    return County(_data(ctx), ctx.args.db, getattr(ctx.args, "county", None))
+    c = County(_data(ctx), ctx.args.db, getattr(ctx.args, "county", None))
+    announce_recovery_key(c)
+    return c
+
+
+def announce_recovery_key(c: Any) -> None:
+    """Say once where the first set-up wrote the county recovery key file (to move offline)."""
+    import sys
+
+    out = c.keys.recovery_written
+    if out is not None:
+        sys.stderr.write(f"fieldapp: the county recovery key was written to {out}: move it offline now "
+                         f"(with its passphrase it can open any laptop of the county) / 县级恢复密钥已写到 {out}，"
+                         "请立即转移到离线介质保存\n")
 
 
 def cmd_serve(ctx: Any) -> int:
@@ -238,7 +251,7 @@ def cmd_admin_export(ctx: Any) -> int:
     finally:
         c.close()
     out = Path(ctx.args.out)
-    write_atomic(out, data)  # binary mode on Windows too: the .xlsx bytes stay as they are
+    write_atomic(out, data)
     ctx.out({"path": str(out), "bytes": len(data)}, str(out))
     return EXIT_OK
 

@@ -305,6 +305,7 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
     cache = queue / "county.json"
     results: list[dict[str, Any]] = []
     devices_seen: set[str] = set()
+    sender_of: dict[str, str] = {}  # bundle file -> the device that signed it (for the relay window)
     with make_http(server, pem) as http:
         try:
             info = _request(http, "GET", "/api/v1/info", retries=1).json()
@@ -333,6 +334,7 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
                                 "reason_zh": exc.zh})
                 continue
             devices_seen.add(outer.header["sender"])
+            sender_of[path.name] = str(outer.header["sender"])
             queued = queue / path.name
             if not (queued.exists() and hashlib.sha256(queued.read_bytes()).digest() == hashlib.sha256(data).digest()):
 
@@ -381,6 +383,9 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
                 out = bf.write_bundle_file(usb, bf.downlink_name(device_id), resp.content, verify)
                 downlinks.append(str(out))
     pending = sorted(p.name for p in queue.glob("fieldapp-up-*" + bf.SUFFIX))
+    for r in results:
+        if r["file"] in sender_of:
+            r.setdefault("device", sender_of[r["file"]])
     return {"online": online, "uploaded": results, "downlinks": downlinks, "queued": pending}
 
 

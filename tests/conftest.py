@@ -11,6 +11,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["FIELDAPP_KDF"] = "minimum"
 os.environ.setdefault("FIELDAPP_LANG", "en")
+# A county's first set-up writes its recovery key file protected by this passphrase.
+os.environ.setdefault("FIELDAPP_RECOVERY_PASSPHRASE", "county recovery key passphrase")
 
 import pytest  # noqa: E402
 
@@ -90,7 +92,7 @@ def household_input(**over):
 
 def full_visit_input(**over):
     doc = {
-        "household": {"is_tuopin": True, "members": [{"schooling": "finished", "medical_insurance": "resident",
+        "household": {"is_tuopin": True, "members": [{"schooling": "graduated", "medical_insurance": "resident",
                                                       "serious_illness_insurance": True, "health": ["healthy"], "labour": "ordinary"}]},
         "food": {"staple_ok": True, "protein_ok": True},
         "clothing": {"seasonal_ok": True, "bedding_ok": True},

@@ -215,3 +215,32 @@ def test_spec_examples_match_vectors() -> None:
     basic = by_name["basic"]
     for value in (basic["mac_input"], basic["hmac_sha256_hex"], basic["mac"], basic["payload"]):
         assert value in doc
+
+
+def test_one_qr_library() -> None:
+    """Issue 12: the design names qrcode; nothing in the project imports segno."""
+    import importlib.util
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sources = [*root.glob("fieldapp/**/*.py"), *root.glob("sync/**/*.py"), *root.glob("ui/**/*.py")]
+    assert not [p for p in sources if re.search(r"^\s*(import|from)\s+segno", p.read_text("utf-8"), re.M)]
+    assert importlib.util.find_spec("qrcode") is not None
+
+
+def test_qr_svg_draws_the_same_modules() -> None:
+    import re
+
+    from fieldapp.qr import qr_matrix, qr_svg
+
+    text = "FV1:ENROLL:ABCDEF123456"
+    svg = qr_svg(text, "M", scale=4, quiet_zone=4)
+    matrix = qr_matrix(text, "M")
+    n = len(matrix)
+    assert f'width="{(n + 8) * 4}"' in svg
+    drawn = [[False] * n for _ in range(n)]
+    for x, y, w in re.findall(r"M(\d+),(\d+)h(\d+)v1h-\d+z", svg):
+        for dx in range(int(w)):
+            drawn[int(y) - 4][int(x) - 4 + dx] = True
+    assert drawn == matrix

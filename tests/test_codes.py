@@ -60,9 +60,12 @@ CLI_ENUMS = {
         "special_school",
         "exempt_disability",
         "not_enrolled",
-        "finished",
+        "out_of_school",
+        "graduated",
     ],
-    "medical_insurance": ["resident", "employee", "none"],
+    "medical_insurance": [
+        "resident", "employee", "elsewhere", "none", "military", "detained", "newborn",
+    ],  # fmt: skip
     "health": ["healthy", "chronic", "serious", "disabled"],
     "labour": ["skilled", "ordinary", "weak", "lost", "none"],
     "housing_grade": ["A", "B", "C", "D", "no_house"],

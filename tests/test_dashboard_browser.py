@@ -117,6 +117,16 @@ def login(browser: Any, env: dict[str, Any], user: str) -> Any:
     return page
 
 
+def export_all(page: Any) -> Any:
+    """Start the export of everything visible; it runs in the background, then its link downloads it."""
+    page.click("[data-testid=export-all]")
+    assert "/dashboard/exports/job/" in page.url
+    page.wait_for_selector("[data-testid=export-download]", timeout=60_000)  # the page refreshes itself
+    with page.expect_download() as dl:
+        page.click("[data-testid=export-download]")
+    return dl
+
+
 def number(page: Any, testid: str) -> int:
     return int(page.get_by_test_id(testid).inner_text().strip())
 
@@ -191,13 +201,12 @@ def test_county_admin_flow(browser: Any, env: dict[str, Any]) -> None:
 
     # Export: download and open it.
     page.goto(env["url"] + "/dashboard/exports")
-    with page.expect_download() as dl:
-        page.click("[data-testid=export-all]")
+    dl = export_all(page)
     path = env["root"] / "export.xlsx"
     dl.value.save_as(path)
     wb = load_workbook(path)
     assert wb.sheetnames == ["说明", "户", "成员", "最新评定", "问题", "抽查结果"]
-    assert wb["说明"]["B1"].value == "admin"
+    assert wb["说明"]["B2"].value == "admin"
     assert wb["户"].max_row - 1 == exp["households"] + 3
     assert wb["问题"].max_row - 1 >= exp["open_problems"]
     assert [c.value for c in wb["抽查结果"][2]][6] == "不一致"
@@ -281,8 +290,7 @@ def test_township_cannot_see_other_townships(browser: Any, env: dict[str, Any]) 
     own = page.request.get(env["url"] + f"/dashboard/api/village/{ROSTER_VILLAGE}/households")
     assert own.status == 200 and len(own.json()) == 3
     page.goto(env["url"] + "/dashboard/exports")
-    with page.expect_download() as dl:
-        page.click("[data-testid=export-all]")
+    dl = export_all(page)
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))

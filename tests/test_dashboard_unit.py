@@ -375,7 +375,7 @@ def test_views_and_exports_are_in_the_access_log(web: Web, county: Any) -> None:
     xlsx = web.client.get("/dashboard/export.xlsx")
     wb = load_workbook(io.BytesIO(xlsx.content))
     assert wb.sheetnames == ["说明", "户", "成员", "最新评定", "问题", "抽查结果"]
-    assert wb["说明"]["B1"].value == "admin"
+    assert wb["说明"]["B2"].value == "admin"
     entries = access_entries(county.engine)
     assert [e["action"] for e in entries[:3]] == ["export_xlsx", "view_household", "view_village"]
     assert entries[1]["households"] == 1 and entries[1]["sample"] == [hid]
@@ -907,3 +907,36 @@ def access_entries_of(county: Any) -> list[dict[str, Any]]:
     from sync.server.accounts import access_entries
 
     return access_entries(county.engine)
+
+
+def test_export_runs_in_the_background_with_progress_and_a_download_for_its_owner(web: Web, county: Any) -> None:
+    import time
+
+    from openpyxl import load_workbook
+
+    csrf = web.login("admin")
+    r = web.client.post("/dashboard/exports/start", data={"csrf": csrf})
+    assert r.status_code == 303 and r.headers["location"].startswith("/dashboard/exports/job/")
+    job = r.headers["location"]
+    deadline = time.time() + 60
+    while 'data-testid="export-download"' not in (page := web.client.get(job).text):
+        assert 'data-testid="export-progress"' in page and 'http-equiv="refresh"' in page
+        assert time.time() < deadline
+        time.sleep(0.2)
+    data = web.client.get(job + "/download")
+    assert data.status_code == 200 and "attachment" in data.headers["content-disposition"]
+    assert load_workbook(io.BytesIO(data.content)).sheetnames[1] == "户"
+    other = Web(county)
+    other.login("viewer")
+    assert other.client.get(job).status_code == 404 and other.client.get(job + "/download").status_code == 404
+    # A village outside the account's area is refused before anything runs.
+    town = Web(county)
+    tcsrf = town.login("town")
+    assert town.client.post("/dashboard/exports/start", data={"csrf": tcsrf, "village": LAPTOP_VILLAGE}).status_code == 403
+
+
+def test_export_progress_counts_every_row() -> None:
+    from sync.server.exports import Progress
+
+    p = Progress(total=4, done=1)
+    assert p.share == 0.25 and Progress().share == 0.0 and Progress(total=2, done=5).share == 1.0

@@ -272,3 +272,30 @@ def test_demo_resources_are_well_formed() -> None:
     given = names["given_male"] + names["given_female"] + names["given_neutral"]
     assert len(given) >= 140
     assert len(given) == len(set(given))
+
+
+def test_new_codes_and_shocks_occur(big: list[DemoHousehold]) -> None:
+    """Issue 12: the demo uses the corrected codes and every shock signal."""
+    from fieldapp.rules import assess
+
+    schooling: Counter[str] = Counter()
+    insurance: Counter[str] = Counter()
+    convenience_by_path = 0
+    claims = 0
+    shocks = 0
+    for h in big[:2000]:
+        for v in h.visits:
+            answers = v["answers"]
+            for m in answers.get("household", {}).get("members", []):
+                schooling[m["schooling"]] += 1
+                insurance[m["medical_insurance"]] += 1
+            water = answers.get("water") or {}
+            convenience_by_path += "fetch_climb_m" in water
+            claims += bool((answers.get("income") or {}).get("claims_yuan"))
+            verdict = assess(answers)
+            assert verdict["shock"]["detected"] is v["shock"], answers.get("income")
+            shocks += v["shock"]
+    assert "finished" not in schooling
+    assert {"graduated", "out_of_school", "preschool"} <= set(schooling)
+    assert {"resident", "employee", "elsewhere", "military", "newborn", "none"} <= set(insurance)
+    assert convenience_by_path > 0 and claims > 0 and shocks > 0

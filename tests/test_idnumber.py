@@ -233,9 +233,12 @@ def test_to_json_shape() -> None:
         "region_code": "110105",
         "error": None,
         "kind": "id18",
+        "warnings": [],
     }
     bad = check_id("12", TODAY).to_json()
-    assert set(bad) == {"id", "valid", "birth_date", "sex", "region_code", "error", "kind"}
+    assert set(bad) == {
+        "id", "valid", "birth_date", "sex", "region_code", "error", "kind", "warnings",
+    }  # fmt: skip
     assert bad["valid"] is False and bad["error"] == "bad_format" and bad["birth_date"] is None
 
 
@@ -316,3 +319,42 @@ def test_any_single_change_invalidates(
         return
     changed = number[:position] + replacement + number[position + 1 :]
     assert not check_id(changed, TODAY).valid
+
+
+def _with_region(region: str) -> str:
+    first17 = region + "19900101001"
+    return first17 + check_char(first17)
+
+
+@pytest.mark.parametrize(
+    ("region", "warnings"),
+    [
+        ("110105", ()),
+        ("370303", ()),
+        ("659001", ()),  # 90: county-level unit directly under the province
+        ("820000", ()),  # Macao residents' residence permit
+        ("370000", ()),  # the province's own code
+        ("000000", ("unknown_province",)),
+        ("000101", ("unknown_province",)),
+        ("990001", ("unknown_province", "unknown_prefecture")),
+        ("001010", ("unknown_province",)),
+        ("990101", ("unknown_province",)),
+        ("100101", ("unknown_province",)),
+        ("160101", ("unknown_province",)),
+        ("380101", ("unknown_province",)),
+        ("377001", ()),  # 70: the last city code
+        ("377101", ("unknown_prefecture",)),
+        ("378901", ("unknown_prefecture",)),
+        ("379101", ("unknown_prefecture",)),
+        ("370001", ("unknown_prefecture",)),
+    ],
+)
+def test_region_code_that_cannot_exist_is_a_warning(region: str, warnings: tuple[str, ...]) -> None:
+    result = check_id(_with_region(region), TODAY)
+    assert result.valid  # a warning, never a refusal
+    assert result.warnings == warnings
+    assert result.to_json()["warnings"] == list(warnings)
+    texts = result.warning_texts()
+    assert len(texts) == len(warnings)
+    for zh, en in texts:
+        assert region[:2] in zh + en or region[2:4] in zh + en

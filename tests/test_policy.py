@@ -59,12 +59,30 @@ def test_default_education_window() -> None:
     assert (education.age_min, education.age_max) == (6, 15)
     assert education.met_schooling == {
         "primary", "grade7", "grade8", "grade9", "high_school", "vocational", "college",
-        "home_schooling", "special_school", "finished",
+        "home_schooling", "special_school",
     }  # fmt: skip
-    assert education.preschool_met_ages == {6}
+    assert education.preschool_met_ages == {6, 7}
+    assert education.graduated_met_min_age == 14
     assert education.exempt_schooling == {"exempt_disability"}
-    used = education.met_schooling | education.exempt_schooling | {"preschool"}
+    used = education.met_schooling | education.exempt_schooling | {"preschool", "graduated"}
     assert used <= set(SCHOOLING)
+
+
+def test_default_medical_and_labour_numbers() -> None:
+    policy = load_policy()
+    assert policy.medical.met_insurance == {"resident", "employee", "elsewhere"}
+    assert policy.medical.exempt_insurance == {"military", "detained"}
+    assert policy.medical.newborn_exempt_max_age == 0
+    labour = policy.labour
+    assert (labour.working_age_min, labour.working_age_max) == (16, 59)
+    assert labour.lack_of_labour_max_capable_share == 0.25
+    assert labour.wage_plausible_from_yuan == 100
+
+
+def test_default_water_distance_and_climb() -> None:
+    water = load_policy().water
+    assert (water.distance_met_m, water.distance_basic_m) == (400, 800)
+    assert (water.climb_met_m, water.climb_basic_m) == (40, 80)
 
 
 def test_default_operational_numbers() -> None:
@@ -74,12 +92,12 @@ def test_default_operational_numbers() -> None:
     assert policy.rectification_deadline_days == 30
     assert policy.min_observation_months == 6
     assert policy.income_drop_shock_percent == 30
-    assert policy.income_drop_triggers_sudden is False
 
 
 def test_default_income_lines() -> None:
     lines = load_policy().income_lines
     default = lines["default"]
+    assert default[2020] == 6000  # 1.5 x the national standard of about 4,000 at 2020 prices
     assert default[2021] == 6000
     assert default[2026] == 7000
     years = sorted(default)
@@ -107,7 +125,30 @@ def test_every_monitoring_type_has_an_interval() -> None:
 
 
 def test_visit_interval_by_role() -> None:
-    assert load_policy().visit_interval_days_for_role("cadre_home_visit") == 14
+    assert load_policy().visit_interval_days_for_role("cadre") == 14
+
+
+@pytest.mark.parametrize(
+    ("monitoring_type", "household_type", "role", "days"),
+    [
+        ("none", "ordinary", None, 365),
+        ("none", "tuopin_general", None, 90),  # 脱贫户 not monitored: quarterly, not yearly
+        ("none", "tuopin_dibao", None, 90),
+        ("none", "tuopin_tekun", "first_secretary", 90),
+        ("unstable", "tuopin_general", None, 30),  # monitored: monthly (逐月摸排)
+        ("marginal", "ordinary", None, 30),
+        ("sudden", "ordinary", "first_secretary", 30),
+        ("none", "ordinary", "cadre", 14),  # the cadre's home visit every two weeks
+        ("unstable", "tuopin_general", "cadre", 14),
+        ("none", "ordinary", "township", 30),
+        ("none", "ordinary", "first_helper", 60),
+        ("none", "unlisted_type", "unlisted_role", 365),  # unlisted: no extra interval
+    ],
+)
+def test_visit_interval_shortest_that_applies(
+    monitoring_type: str, household_type: str, role: str | None, days: int
+) -> None:
+    assert load_policy().visit_interval_days(monitoring_type, household_type, role) == days
 
 
 @pytest.mark.parametrize("bad", ["weekly", "", "NONE"])
@@ -202,16 +243,16 @@ def test_province_override_applies_only_to_that_province() -> None:
     data = shipped()
     data["province_overrides"] = {
         "34": {
-            "visit_interval_days": {"by_role": {"cadre_home_visit": 7}},
+            "visit_interval_days": {"by_role": {"cadre": 7}},
             "cadre": {"max_households": 8},
         }
     }
     anhui = policy_from_dict(data, province="34")
     other = policy_from_dict(data, province="37")
-    assert anhui.visit_interval_days_for_role("cadre_home_visit") == 7
-    assert anhui.visit_interval_days_for_role("cadre_phone") == 7  # untouched sibling kept
+    assert anhui.visit_interval_days_for_role("cadre") == 7
+    assert anhui.visit_interval_days_for_role("township") == 30  # untouched sibling kept
     assert anhui.cadre_max_households == 8
-    assert other.visit_interval_days_for_role("cadre_home_visit") == 14
+    assert other.visit_interval_days_for_role("cadre") == 14
     assert other.cadre_max_households == 5
 
 
@@ -252,7 +293,16 @@ def _set(path: str, value: Any) -> Any:
         _set("education.met_schooling", "primary"),
         _set("cadre.max_households", 0),
         _set("spot_check.rate", "2%"),
-        _set("shock.income_drop_triggers_sudden", "no"),
+        _set("shock.income_drop_percent", "30%"),
+        _set("water.fetch_distance_m.basic", 300),  # basic below met
+        _set("water.fetch_climb_m", None),
+        _set("education.graduated_met_min_age", -1),
+        _set("medical.newborn_exempt_max_age", "0"),
+        _set("medical.exempt_insurance", "military"),
+        _set("labour.working_age_min", 60),  # above working_age_max
+        _set("labour.lack_of_labour_max_capable_share", 25),
+        _drop("labour"),
+        _set("visit_interval_days.by_household_type.ordinary", 0),
         _set("income_line_yuan_per_person_year.default", {}),
         _set("income_line_yuan_per_person_year.370", {"2021": 6000}),
         _set("income_line_yuan_per_person_year.37", {"21": 6000}),

@@ -42,7 +42,7 @@ POLICY = load_policy()
 # Schooling codes that count as enrolled, copied from CLI.md (not from the policy).
 ENROLLED = (
     "primary", "grade7", "grade8", "grade9", "high_school", "vocational", "college",
-    "home_schooling", "special_school", "finished",
+    "home_schooling", "special_school",
 )  # fmt: skip
 
 # The example input of CLI.md "Assessment input".
@@ -102,7 +102,7 @@ def good_input(**changes: Any) -> dict[str, Any]:
             "members": [
                 {
                     "age": 40,
-                    "schooling": "finished",
+                    "schooling": "graduated",
                     "medical_insurance": "employee",
                     "labour": "ordinary",
                 },
@@ -181,23 +181,34 @@ def test_missing_food_and_clothing_blocks_are_unknown() -> None:
 
 
 def education_expected(age: int, schooling: str) -> str:
+    """CLI.md "education", written out independently of the engine."""
     if age < 6 or age > 15:
         return "not_applicable"
     if schooling == "exempt_disability":
         return "exempt"
-    if schooling in ENROLLED or (schooling == "preschool" and age == 6):
+    if schooling in ENROLLED:
+        return "met"
+    if schooling == "preschool" and age in (6, 7):  # delayed enrolment
+        return "met"
+    if schooling in ("graduated", "finished") and age >= 14:
         return "met"
     return "not_met"
 
 
+# Every boundary age of every rule: the window (5/6, 15/16), delayed enrolment
+# (7/8) and the youngest graduate (13/14); ``finished`` is the old ``graduated``.
+EDUCATION_AGES = (5, 6, 7, 8, 13, 14, 15, 16)
 EDUCATION_TABLE = [
-    (age, code, education_expected(age, code)) for age in (5, 6, 15, 16) for code in SCHOOLING
+    (age, code, education_expected(age, code))
+    for age in EDUCATION_AGES
+    for code in (*SCHOOLING, "finished")
 ]
 
 
 def test_education_table_covers_every_outcome() -> None:
     assert {v for _, _, v in EDUCATION_TABLE} == {"met", "not_met", "exempt", "not_applicable"}
-    assert len(EDUCATION_TABLE) == 4 * 13
+    assert len(EDUCATION_TABLE) == len(EDUCATION_AGES) * 15
+    assert {"out_of_school", "graduated", "not_enrolled"} <= set(SCHOOLING)
 
 
 @pytest.mark.parametrize(("age", "schooling", "verdict"), EDUCATION_TABLE)
@@ -207,10 +218,40 @@ def test_education_single_member(age: int, schooling: str, verdict: str) -> None
 
 @pytest.mark.parametrize(
     ("age", "verdict"),
-    [(5, "not_applicable"), (6, "met"), (7, "not_met"), (15, "not_met"), (16, "not_applicable")],
+    [
+        (5, "not_applicable"),
+        (6, "met"),
+        (7, "met"),  # delayed enrolment: a 7-year-old still in kindergarten
+        (8, "not_met"),
+        (15, "not_met"),
+        (16, "not_applicable"),
+    ],
 )
-def test_preschool_counts_only_at_six(age: int, verdict: str) -> None:
+def test_preschool_counts_at_six_and_seven(age: int, verdict: str) -> None:
     assert assess_education([{"age": age, "schooling": "preschool"}], POLICY)["verdict"] == verdict
+
+
+@pytest.mark.parametrize("code", ["graduated", "finished"])
+@pytest.mark.parametrize(
+    ("age", "verdict"),
+    [(9, "not_met"), (13, "not_met"), (14, "met"), (15, "met"), (16, "not_applicable")],
+)
+def test_graduated_counts_from_fourteen(code: str, age: int, verdict: str) -> None:
+    assert assess_education([{"age": age, "schooling": code}], POLICY)["verdict"] == verdict
+
+
+@pytest.mark.parametrize("age", [6, 9, 13, 14, 15])
+def test_out_of_school_is_never_met(age: int) -> None:
+    members = [{"age": age, "schooling": "out_of_school"}]
+    assert assess_education(members, POLICY)["verdict"] == "not_met"
+
+
+def test_the_issue_dropouts_recorded_as_finished_are_not_met() -> None:
+    """Issue 12: a 9- and a 13-year-old who dropped out, recorded as ``finished``."""
+    members = [{"age": 9, "schooling": "finished"}, {"age": 13, "schooling": "finished"}]
+    result = assess_education(members, POLICY)
+    assert result["verdict"] == "not_met"
+    assert len(result["reasons"]) == 2
 
 
 @pytest.mark.parametrize(
@@ -260,11 +301,14 @@ def test_education_window_comes_from_policy() -> None:
     data = copy.deepcopy(load_json("policy", "default.json"))
     data["education"]["age_max"] = 17
     data["education"]["preschool_met_ages"] = []
+    data["education"]["graduated_met_min_age"] = 15
     wider = policy_from_dict(data)
     assert (
         assess_education([{"age": 17, "schooling": "not_enrolled"}], wider)["verdict"] == "not_met"
     )
     assert assess_education([{"age": 6, "schooling": "preschool"}], wider)["verdict"] == "not_met"
+    assert assess_education([{"age": 14, "schooling": "graduated"}], wider)["verdict"] == "not_met"
+    assert assess_education([{"age": 15, "schooling": "graduated"}], wider)["verdict"] == "met"
 
 
 # --- medical ---------------------------------------------------------------------
@@ -281,13 +325,63 @@ def test_education_window_comes_from_policy() -> None:
         (["resident", None], "unknown"),
         (["none", None], "not_met"),
         ([], "unknown"),
+        (["elsewhere"], "met"),
+        (["military"], "exempt"),
+        (["detained"], "exempt"),
+        (["military", "detained"], "exempt"),  # all exempt
+        (["military", "resident"], "met"),
+        (["detained", "elsewhere"], "met"),
+        (["military", "none"], "not_met"),
+        (["detained", None], "unknown"),
     ],
 )
 def test_medical(insurances: list[str | None], verdict: str) -> None:
     members = [
         {"age": 30} if ins is None else {"age": 30, "medical_insurance": ins} for ins in insurances
     ]
-    assert assess_medical(members)["verdict"] == verdict
+    assert assess_medical(members, POLICY)["verdict"] == verdict
+
+
+NEWBORN = {"age": 0, "medical_insurance": "newborn"}
+
+
+@pytest.mark.parametrize(
+    ("members", "verdict"),
+    [
+        ([NEWBORN], "exempt"),
+        ([{"age": 1, "medical_insurance": "newborn"}], "not_met"),  # past the window
+        ([{"age": 5, "medical_insurance": "newborn"}], "not_met"),
+        ([{"medical_insurance": "newborn"}], "unknown"),  # age decides, and it is missing
+        ([{"age": 30, "medical_insurance": "resident"}, NEWBORN], "met"),
+        ([{"age": 30, "medical_insurance": "military"}, NEWBORN], "exempt"),
+    ],
+)
+def test_medical_newborn(members: list[dict[str, Any]], verdict: str) -> None:
+    assert assess_medical(members, POLICY)["verdict"] == verdict
+
+
+def test_medical_newborn_window_comes_from_policy() -> None:
+    data = copy.deepcopy(load_json("policy", "default.json"))
+    data["medical"]["newborn_exempt_max_age"] = 1
+    data["medical"]["met_insurance"] = ["resident", "employee"]
+    wider = policy_from_dict(data)
+    assert assess_medical([{"age": 1, "medical_insurance": "newborn"}], wider)["verdict"] == "exempt"
+    assert assess_medical([{"age": 9, "medical_insurance": "elsewhere"}], wider)["verdict"] == (
+        "not_met"
+    )
+
+
+def test_exempt_members_suggest_no_monitoring() -> None:
+    """Issue 12: members in the army or detention, or newborns, drove false suggestions."""
+    inp = good_input(
+        household__members__0__medical_insurance="military",
+        household__members__1__medical_insurance="detained",
+    )
+    inp["household"]["members"].append({"age": 0, "medical_insurance": "newborn"})
+    result = assess(inp)
+    assert result["indicators"]["medical"]["verdict"] == "exempt"
+    assert result["suggested_monitoring"] == "none"
+    assert result["overall"] == "met"
 
 
 def test_medical_without_member_list_is_unknown() -> None:
@@ -340,14 +434,19 @@ def test_housing_missing_block_is_unknown() -> None:
 # --- water -----------------------------------------------------------------------
 
 
-def water(**changes: Any) -> dict[str, Any]:
-    block = dict(WATER_MET)
+def changed(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``base`` with ``changes`` applied; ``DROP`` removes a key."""
+    block = dict(base)
     for key, value in changes.items():
         if value is DROP:
             block.pop(key, None)
         else:
             block[key] = value
     return block
+
+
+def water(**changes: Any) -> dict[str, Any]:
+    return changed(WATER_MET, changes)
 
 
 @pytest.mark.parametrize(
@@ -405,6 +504,58 @@ def test_water_convenience(piped: Any, minutes: Any, part: str) -> None:
     result = assess_water(water(piped_to_yard=piped, fetch_minutes=minutes), POLICY)
     assert result["parts"]["convenience"] == part
     assert result["verdict"] == part
+
+
+@pytest.mark.parametrize(
+    ("minutes", "distance", "climb", "part"),
+    [
+        # distance and climb alone (no time known)
+        (DROP, 400, 40, "met"),
+        (DROP, 401, 40, "basic"),
+        (DROP, 400, 41, "basic"),
+        (DROP, 800, 80, "basic"),
+        (DROP, 800.5, 80, "not_met"),
+        (DROP, 801, 80, "not_met"),
+        (DROP, 800, 81, "not_met"),
+        (DROP, 0, 0, "met"),
+        (DROP, 100, 200, "not_met"),  # short but steep
+        # a distance counts only together with its climb, and a climb only with its distance
+        (DROP, 300, DROP, "unknown"),
+        (DROP, DROP, 10, "unknown"),
+        (25, 300, DROP, "not_met"),
+        # time and path: either one reaching a grade gives it
+        (25, 600, 50, "basic"),  # issue 12: a 25-minute mountain trip, 600 m and 50 m up
+        (25, 900, 50, "not_met"),
+        (15, 900, 90, "basic"),
+        (15, 300, 30, "met"),
+        (10, 900, 90, "met"),
+        (21, 400, 40, "met"),
+    ],
+)
+def test_water_convenience_distance_and_climb(
+    minutes: Any, distance: Any, climb: Any, part: str
+) -> None:
+    block = water(
+        piped_to_yard=False, fetch_minutes=minutes, fetch_distance_m=distance, fetch_climb_m=climb
+    )
+    result = assess_water(block, POLICY)
+    assert result["parts"]["convenience"] == part
+    assert result["verdict"] == part
+
+
+def test_piped_to_yard_beats_any_distance() -> None:
+    block = water(piped_to_yard=True, fetch_distance_m=5000, fetch_climb_m=500)
+    assert assess_water(block, POLICY)["parts"]["convenience"] == "met"
+
+
+def test_water_distance_thresholds_come_from_policy() -> None:
+    data = copy.deepcopy(load_json("policy", "default.json"))
+    data["water"]["fetch_distance_m"] = {"met": 1000, "basic": 1000}
+    data["water"]["fetch_climb_m"] = {"met": 100, "basic": 100}
+    loose = policy_from_dict(data)
+    block = water(piped_to_yard=False, fetch_minutes=DROP, fetch_distance_m=1000, fetch_climb_m=100)
+    assert assess_water(block, loose)["parts"]["convenience"] == "met"
+    assert assess_water(block, POLICY)["parts"]["convenience"] == "not_met"
 
 
 @pytest.mark.parametrize(
@@ -574,6 +725,18 @@ def test_line_override_beats_policy() -> None:
     assert assess_income(block, POLICY, "37", 2026)["verdict"] == "not_met"
 
 
+@pytest.mark.parametrize("province", ["37", "34", "99", None])
+def test_2020_line_is_6000(province: str | None) -> None:
+    """Issue 12: a 2020 assessment was refused; its line is 1.5 x about 4,000 yuan."""
+    policy = {"year": 2020} if province is None else {"province": province, "year": 2020}
+    inp = good_input(income__line_yuan=DROP, income__net_income_yuan=12000, policy=policy)
+    result = assess(inp)["indicators"]["income"]
+    assert result["line_yuan"] == 6000
+    assert result["verdict"] == "met"
+    inp["income"]["net_income_yuan"] = 11998
+    assert assess(inp)["indicators"]["income"]["verdict"] == "not_met"
+
+
 def test_policy_line_follows_province_and_year() -> None:
     lines = POLICY.income_lines
     inp = good_input(income__line_yuan=DROP, policy={"province": "37", "year": 2022})
@@ -629,8 +792,9 @@ def test_income_missing_block_is_unknown_with_policy_line() -> None:
         ({"income__net_income_yuan": 10000, "household__is_tuopin": True}, "unstable"),
         # income below the line wins over rigid spending
         ({"income__net_income_yuan": 10000, "income__rigid_spending_yuan": 50000}, "marginal"),
-        ({"income__rigid_spending_yuan": 38001}, "sudden"),
-        ({"income__rigid_spending_yuan": 38000}, "none"),  # equal is not greater
+        # rigid spending above last year's net income (net 80000 keeps the reference high)
+        ({"income__net_income_yuan": 80000, "income__rigid_spending_yuan": 38001}, "sudden"),
+        ({"income__net_income_yuan": 80000, "income__rigid_spending_yuan": 38000}, "none"),
         (
             {
                 "income__rigid_spending_yuan": 50000,
@@ -648,7 +812,9 @@ def test_income_missing_block_is_unknown_with_policy_line() -> None:
         ({"water__quality": "untested"}, "none"),  # unknown is not a gap
         ({"income": DROP}, "none"),
         ({"income__net_income_yuan": DROP, "income__rigid_spending_yuan": 50000}, "sudden"),
-        ({"income__last_year_net_income_yuan": DROP, "income__rigid_spending_yuan": 50000}, "none"),
+        # the reference income (40000 - 50000) / 2 is below the line
+        ({"income__last_year_net_income_yuan": DROP, "income__rigid_spending_yuan": 50000}, "sudden"),
+        ({"income__last_year_net_income_yuan": DROP, "income__rigid_spending_yuan": 26000}, "none"),
         ({"household__is_tuopin": DROP, "housing__grade": "D"}, "marginal"),
     ],
 )
@@ -656,46 +822,99 @@ def test_suggested_monitoring(changes: dict[str, Any], suggested: str) -> None:
     assert assess(good_input(**changes))["suggested_monitoring"] == suggested
 
 
-def test_income_drop_suggests_sudden_only_when_policy_says_so() -> None:
-    changes = {"income__net_income_yuan": 20000, "income__last_year_net_income_yuan": 40000}
-    inp = good_input(**changes)  # 50 % drop, still above the line
-    assert assess(inp)["indicators"]["income"]["verdict"] == "met"
-    assert assess(inp)["suggested_monitoring"] == "none"
+# Every boundary of CLI.md "shock": line 7000, household of 2, last year 38000.
+# Reference income per capita = (net - rigid + claims) / size; the drop is
+# more than 30 % of last year's net income (38000 * 0.7 = 26600).
+SHOCK_TABLE = [
+    # reference income per capita against the line
+    ({"net_income_yuan": 40000, "rigid_spending_yuan": 26000}, False),  # 7000: at the line
+    ({"net_income_yuan": 40000, "rigid_spending_yuan": 26001}, True),
+    ({"net_income_yuan": 40000, "rigid_spending_yuan": 25999}, False),
+    ({"net_income_yuan": 40000, "rigid_spending_yuan": 30000, "claims_yuan": 3999}, True),
+    ({"net_income_yuan": 40000, "rigid_spending_yuan": 30000, "claims_yuan": 4000}, False),
+    ({"net_income_yuan": 40000, "rigid_spending_yuan": 0, "claims_yuan": 0}, False),
+    # rigid spending against last year's net income (38000)
+    ({"net_income_yuan": 80000, "rigid_spending_yuan": 38000}, False),
+    ({"net_income_yuan": 80000, "rigid_spending_yuan": 38001}, True),
+    ({"rigid_spending_yuan": 38001, "net_income_yuan": DROP}, True),
+    ({"rigid_spending_yuan": 50000, "last_year_net_income_yuan": DROP}, True),  # reference low
+    # the income drop against last year's
+    ({"net_income_yuan": 26600}, False),  # exactly 30 % is not more than 30 %
+    ({"net_income_yuan": 26599}, True),
+    ({"net_income_yuan": 25333}, True),  # issue 12: fell by a third
+    ({"net_income_yuan": 30000, "last_year_net_income_yuan": DROP}, False),
+    ({"net_income_yuan": 30000, "last_year_net_income_yuan": 0}, False),
+]
+
+
+def _shock_block(changes: dict[str, Any]) -> dict[str, Any]:
+    base = {
+        "net_income_yuan": 40000,
+        "household_size": 2,
+        "last_year_net_income_yuan": 38000,
+        "line_yuan": 7000,
+    }
+    return changed(base, changes)
+
+
+@pytest.mark.parametrize(("changes", "shock"), SHOCK_TABLE)
+def test_shock(changes: dict[str, Any], shock: bool) -> None:
+    result = rules.detect_shock(_shock_block(changes), POLICY)
+    assert result["detected"] is shock
+    assert bool(result["reasons"]) is shock
+
+
+def test_no_income_block_is_no_shock() -> None:
+    assert rules.detect_shock(None, POLICY) == {"detected": False, "reasons": []}
+
+
+def test_income_drop_percent_comes_from_policy() -> None:
     data = copy.deepcopy(load_json("policy", "default.json"))
-    data["shock"]["income_drop_triggers_sudden"] = True
-    policy = policy_from_dict(data)
-    assert assess(inp, policy)["suggested_monitoring"] == "sudden"
-    at_threshold = good_input(
-        income__net_income_yuan=28000, income__last_year_net_income_yuan=40000
-    )
-    # A drop of exactly 30 % is not more than 30 %.
-    assert assess(at_threshold, policy)["suggested_monitoring"] == "none"
+    data["shock"]["income_drop_percent"] = 50
+    lenient = policy_from_dict(data)
+    block = _shock_block({"net_income_yuan": 25333})  # a third less
+    assert rules.detect_shock(block, POLICY)["detected"]
+    assert not rules.detect_shock(block, lenient)["detected"]
 
 
 @pytest.mark.parametrize(
-    ("verdicts", "is_tuopin", "rigid", "last", "suggested"),
+    ("changes", "shock", "suggested"),
     [
-        ({"income": "not_met"}, True, None, None, "unstable"),
-        ({"income": "not_met"}, False, 9, 1, "marginal"),
-        ({"income": "met"}, True, 9, 1, "sudden"),
-        ({"income": "unknown"}, False, 9, 1, "sudden"),
-        ({"income": "met", "food": "not_met"}, True, 1, 9, "unstable"),
-        ({"income": "met", "water": "not_met"}, False, None, None, "marginal"),
-        ({"income": "met", "water": "basic", "education": "exempt"}, True, None, None, "none"),
-        ({"income": "unknown", "housing": "unknown"}, True, None, None, "none"),
+        # issue 12: income minus rigid spending below the line
+        ({"income__rigid_spending_yuan": 30000}, True, "sudden"),
+        ({"income__rigid_spending_yuan": 30000, "income__claims_yuan": 20000}, False, "none"),
+        # issue 12: income fell by a third, still above the line
+        ({"income__net_income_yuan": 25333}, True, "sudden"),
+        ({"income__net_income_yuan": 26600}, False, "none"),
+        ({"income__net_income_yuan": 25333, "household__is_tuopin": True}, True, "sudden"),
+        # income not met wins over a shock (a 74 % drop)
+        ({"income__net_income_yuan": 10000}, True, "marginal"),
+    ],
+)
+def test_shock_suggests_sudden(changes: dict[str, Any], shock: bool, suggested: str) -> None:
+    result = assess(good_input(**changes))
+    assert result["suggested_monitoring"] == suggested
+    assert result["shock"]["detected"] is shock
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "is_tuopin", "shock", "suggested"),
+    [
+        ({"income": "not_met"}, True, False, "unstable"),
+        ({"income": "not_met"}, False, True, "marginal"),
+        ({"income": "met"}, True, True, "sudden"),
+        ({"income": "unknown"}, False, True, "sudden"),
+        ({"income": "met", "food": "not_met"}, True, False, "unstable"),
+        ({"income": "met", "food": "not_met"}, True, True, "sudden"),
+        ({"income": "met", "water": "not_met"}, False, False, "marginal"),
+        ({"income": "met", "water": "basic", "education": "exempt"}, True, False, "none"),
+        ({"income": "unknown", "housing": "unknown"}, True, False, "none"),
     ],
 )
 def test_suggest_monitoring_directly(
-    verdicts: dict[str, str],
-    is_tuopin: bool,
-    rigid: float | None,
-    last: float | None,
-    suggested: str,
+    verdicts: dict[str, str], is_tuopin: bool, shock: bool, suggested: str
 ) -> None:
-    result = suggest_monitoring(
-        verdicts, is_tuopin=is_tuopin, rigid_spending_yuan=rigid, last_year_net_income_yuan=last
-    )
-    assert result == suggested
+    assert suggest_monitoring(verdicts, is_tuopin=is_tuopin, shock=shock) == suggested
 
 
 # --- overall and problems --------------------------------------------------------
@@ -814,7 +1033,9 @@ def test_contract_check_input() -> None:
 
 def test_verdict_shape_is_exactly_the_contract() -> None:
     result = assess(copy.deepcopy(CLI_EXAMPLE))
-    assert list(result) == ["indicators", "overall", "suggested_monitoring", "problems"]
+    # The contract's keys, plus the one extra key ``shock`` (extra keys are allowed).
+    assert list(result) == ["indicators", "overall", "suggested_monitoring", "shock", "problems"]
+    assert set(result["shock"]) == {"detected", "reasons"}
     assert list(result["indicators"]) == list(INDICATORS)
     for name, indicator in result["indicators"].items():
         expected = {"verdict", "reasons"}

@@ -191,3 +191,75 @@ def test_close_drops_key(store):
     store.close()
     with pytest.raises(Exception, match="locked"):
         _ = store.db_key
+
+
+# --- transactions as sqlite-utils savepoints (issue 12) ----------------------------------------
+
+
+def _audits(store) -> list[str]:
+    return [r["action"] for r in store.db["audit"].rows_where(order_by="id")]
+
+
+def test_nested_transaction_is_a_savepoint(store):
+    """A failed inner block undoes only its own writes; the outer one commits the rest."""
+    with store.tx():
+        store.audit("outer-before")
+        with pytest.raises(RuntimeError), store.tx():
+            store.audit("inner")
+            assert store.in_tx
+            raise RuntimeError
+        store.audit("outer-after")
+    assert _audits(store) == ["outer-before", "outer-after"]
+    assert not store.in_tx
+
+
+def test_failed_savepoint_keeps_the_op_sequence_contiguous(app):
+    """Counters advanced inside a failed savepoint are put back with its rows."""
+    from conftest import household_input
+
+    from fieldapp.oplog import outbox
+
+    store = app.store
+    with store.tx():
+        app.add_household(household_input())
+        seq_before = int(store.meta("device_seq") or 0)
+        with pytest.raises(RuntimeError), store.tx():
+            app.set_household_field(app.list_households()[0]["id"], "phone", "13900000000")
+            assert int(store.meta("device_seq") or 0) == seq_before + 1
+            raise RuntimeError
+        assert int(store.meta("device_seq") or 0) == seq_before
+        hid = app.list_households()[0]["id"]
+        assert app.household_record(hid)["phone"] == "13800000001"
+        app.set_household_field(hid, "address", "西街9号")
+    seqs = [op.device_seq for op in outbox(store)]
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert store.meta("device_seq") == str(len(seqs))
+
+
+def test_failed_outer_transaction_rolls_back_nested_work(store):
+    with pytest.raises(RuntimeError), store.tx():
+        with store.tx():
+            store.audit("inner")
+        raise RuntimeError
+    assert _audits(store) == []
+
+
+def test_after_commit_hooks_of_a_failed_savepoint_do_not_run(store):
+    ran: list[str] = []
+    with store.tx():
+        store.after_commit.append(lambda: ran.append("outer"))
+        with pytest.raises(RuntimeError), store.tx():
+            store.after_commit.append(lambda: ran.append("inner"))
+            raise RuntimeError
+    assert ran == ["outer"]
+
+
+def test_schema_and_meta_through_sqlite_utils(store):
+    table = store.db["schema_migrations"]
+    assert table.pks == ["number"]
+    assert table.count == SCHEMA_VERSION
+    store.audit("checked", "by the test")
+    assert store.db["audit"].count == 1
+    store.set_meta("language", "zh")
+    store._meta_cache.clear()
+    assert store.meta("language") == "zh" and store.meta("missing") is None

@@ -1024,3 +1024,135 @@ def test_validate_household_never_crashes(
         mem[index][key] = value
     out = validate_household(house, mem, today=TODAY)
     assert all(isinstance(m, Message) for m in out)
+
+
+# --- issue 12: impossible answers, exemptions, region codes, numbers from the policy -----------
+
+
+@pytest.fixture()
+def form2() -> Form:
+    return load_form("visit", 2)
+
+
+def test_latest_form_has_the_new_fields(form2: Form) -> None:
+    assert load_form("visit").version == 2
+    assert load_form("visit", 1).version == 1  # visits filled with v1 still load
+    for code in ("water.fetch_distance_m", "water.fetch_climb_m", "income.claims_yuan"):
+        form2.field(code)
+    assert form2.field("water.fetch_distance_m").unit_text("zh") == "米"
+
+
+def test_old_visit_with_finished_is_still_valid(form: Form, form2: Form) -> None:
+    assert check(form, answers()) == []  # the stored answers say "finished"
+    assert check(form2, answers()) == []
+
+
+@pytest.mark.parametrize("code", ["graduated", "finished"])
+@pytest.mark.parametrize(("age", "flagged"), [(9, True), (13, True), (14, False), (40, False)])
+def test_graduated_under_fourteen_is_flagged_next_to_the_field(
+    form2: Form, code: str, age: int, flagged: bool
+) -> None:
+    ans = answers()
+    ans["members"]["m3"]["schooling"] = code
+    mem = with_member(2, id_number=make_id(born(age), "351"))
+    got = check(form2, ans, mem=mem)
+    hit = [m for m in got if m.code == "graduated_too_young"]
+    assert bool(hit) is flagged
+    for m in hit:
+        assert (m.field, m.severity) == ("members.m3.schooling", "error")
+        assert "14" in m.zh and "14" in m.en and not CJK.search(m.en.replace("张小明", ""))
+
+
+def test_out_of_school_needs_a_reason(form2: Form) -> None:
+    ans = answers()
+    ans["members"]["m3"]["schooling"] = "out_of_school"
+    got = found(check(form2, ans))
+    assert ("members.m3.out_of_school_reason", "required", "error") in got
+    ans["members"]["m3"]["out_of_school_reason"] = "weariness"
+    assert "required" not in codes(check(form2, ans))
+
+
+@pytest.mark.parametrize(("age", "flagged"), [(0, False), (1, True), (3, True)])
+def test_newborn_insurance_from_age_one_is_flagged(form2: Form, age: int, flagged: bool) -> None:
+    ans = answers()
+    ans["members"]["m3"].update(medical_insurance="newborn", schooling="preschool")
+    del ans["members"]["m3"]["serious_illness_insurance"]
+    mem = with_member(2, id_number=make_id(f"{TODAY.year - age - 1}0615", "351"))
+    got = [m for m in check(form2, ans, mem=mem) if m.code == "newborn_too_old"]
+    assert bool(got) is flagged
+    for m in got:
+        assert (m.field, m.severity) == ("members.m3.medical_insurance", "error")
+        assert CJK.search(m.zh) and not CJK.search(m.en.replace("张小明", ""))
+
+
+def test_age_given_in_the_answers_is_used(form2: Form) -> None:
+    ans = answers()
+    ans["members"]["m3"].update(schooling="graduated", age=12)
+    assert "graduated_too_young" in codes(check(form2, ans))
+    ans["members"]["m3"]["age"] = 15
+    assert "graduated_too_young" not in codes(check(form2, ans))
+
+
+def test_insured_elsewhere_needs_the_place(form2: Form) -> None:
+    ans = answers()
+    ans["members"]["m1"].update(medical_insurance="elsewhere")
+    del ans["members"]["m1"]["serious_illness_insurance"]
+    assert ("members.m1.insurance_place", "required", "error") in found(check(form2, ans))
+    ans["members"]["m1"]["insurance_place"] = "浙江省宁波市"
+    assert check(form2, ans) == []
+
+
+@pytest.mark.parametrize("insurance", ["elsewhere", "military", "detained"])
+def test_rule4_exemptions_are_not_uninsured(insurance: str) -> None:
+    mem = with_member(0, medical_insurance=insurance, serious_illness_insurance=None)
+    assert "insurance_none" not in codes(hh(mem))
+
+
+def test_rule4_newborn_record() -> None:
+    baby = with_member(2, id_number=make_id(f"{TODAY.year}0101", "351"), medical_insurance="newborn")
+    assert not {"insurance_none", "newborn_too_old"} & codes(hh(baby))
+    toddler = with_member(2, id_number=make_id(born(2), "351"), medical_insurance="newborn")
+    got = found(hh(toddler))
+    assert ("members.m3.medical_insurance", "newborn_too_old", "error") in got
+
+
+@pytest.mark.parametrize(
+    ("region", "flagged"), [("370101", False), ("000101", True), ("990101", True), ("378101", True)]
+)
+def test_impossible_region_code_is_a_warning(region: str, flagged: bool) -> None:
+    mem = with_member(2, id_number=make_id("20130901", "351", region))
+    got = [m for m in hh(mem) if m.code == "id_region"]
+    assert bool(got) is flagged
+    for m in got:
+        assert (m.field, m.severity) == ("members.m3.id_number", "warning")
+        assert CJK.search(m.zh) and not CJK.search(m.en.replace("张小明", ""))
+
+
+def _policy(**labour: Any) -> Any:
+    from fieldapp.policy import policy_from_dict
+    from fieldapp.resources import load_json
+
+    data = copy.deepcopy(load_json("policy", "default.json"))
+    data["labour"].update(labour)
+    return policy_from_dict(data)
+
+
+def test_working_age_comes_from_the_policy() -> None:
+    narrow = _policy(working_age_min=18, working_age_max=55)
+    assert "labour_healthy_adult" in codes(hh(adult(16)))
+    assert "labour_healthy_adult" not in codes(hh(adult(16), policy=narrow))
+    assert "labour_healthy_adult" not in codes(hh(adult(57), policy=narrow))
+    assert "labour_healthy_adult" in codes(hh(adult(18), policy=narrow))
+
+
+def test_labour_share_and_wage_come_from_the_policy(form: Form) -> None:
+    ans = answers()
+    ans["risks"] = [{"code": "R_LABOUR"}]
+    ans["measures"] = []
+    # One ordinary labourer of three members is 33%: over 25%, not over 40%.
+    assert "risk_labour_invalid" in codes(check(form, ans))
+    lenient = _policy(lack_of_labour_max_capable_share=0.4)
+    assert "risk_labour_invalid" not in codes(check(form, ans, policy=lenient))
+    ans["income"]["wage_yuan"] = 150
+    assert "wage_implausible" not in codes(check(form, ans))
+    assert "wage_implausible" in codes(check(form, ans, policy=_policy(wage_plausible_from_yuan=200)))

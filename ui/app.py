@@ -23,8 +23,13 @@ QGroupBox { font-weight: bold; }
 QGroupBox QLabel, QGroupBox QLineEdit, QGroupBox QComboBox, QGroupBox QCheckBox { font-weight: normal; }
 QWidget#figure { background: #f3f6fa; border-radius: 6px; }
 QTabBar::tab { padding: 6px 14px; }
-QPushButton:focus, QToolButton:focus { border: 2px solid #1565c0; border-radius: 4px; padding: 4px 10px;
-                                       background: #e8f0fe; }
+QPushButton { border: 1px solid #9a9a9a; border-radius: 4px; padding: 4px 10px; background: #f7f7f7; }
+QPushButton:hover { background: #eef3fb; }
+QPushButton:pressed { background: #dce6f5; }
+QPushButton:disabled { color: #9a9a9a; border-color: #c8c8c8; }
+QPushButton:focus { border: 2px solid #1565c0; padding: 3px 9px; background: #e8f0fe; }
+QToolButton { border: 1px solid transparent; border-radius: 4px; padding: 3px 8px; }
+QToolButton:focus { border: 2px solid #1565c0; padding: 2px 7px; background: #e8f0fe; }
 QComboBox:focus, QLineEdit:focus, QPlainTextEdit:focus, QSpinBox:focus { border: 2px solid #1565c0; }
 QCheckBox:focus, QRadioButton:focus { background: #e8f0fe; }
 QTableView:focus, QListWidget:focus, QTextBrowser:focus { border: 2px solid #1565c0; }
@@ -78,6 +83,14 @@ def run_gui(home: Path, screenshot_dir: str | None = None, lang: str | None = No
     app.setWindowIcon(QIcon(str(resource_path("icons", "fieldapp.png"))))
     translators = i18n.install(app, lang)
     set_language(lang)
+    from ui.relay_window import RelayWindow, relay_server
+
+    if relay_server(s):  # set up as the township office's relay: no store, no passphrase
+        relay = RelayWindow(s)
+        relay.show()
+        code = app.exec()
+        i18n.uninstall(app, translators)
+        return int(code)
     from ui.single_instance import claim, refusal_text
 
     instance = claim(Path(home))

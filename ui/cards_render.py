@@ -75,7 +75,12 @@ class _Labels:
     secretary: str
     serial: str
     scan: str
-    footer: str
+    risks: str
+    measures: str
+    none: str
+    hotline: str
+    county: str
+    national: str
 
 
 _ZH = _Labels(
@@ -88,7 +93,12 @@ _ZH = _Labels(
     secretary="驻村第一书记",
     serial="卡号",
     scan="入户走访请扫码",
-    footer="有困难，请联系帮扶干部和驻村第一书记",
+    risks="致贫返贫风险",
+    measures="帮扶措施",
+    none="无",
+    hotline="有困难请拨打",
+    county="县帮扶热线",
+    national="全国防返贫监测热线",
 )
 _EN = _Labels(
     title="明白卡 · 连心卡",
@@ -100,7 +110,12 @@ _EN = _Labels(
     secretary="First secretary",
     serial="Card No.",
     scan="Scan at each visit",
-    footer="In difficulty? Call your cadre or first secretary.",
+    risks="Risks",
+    measures="Measures",
+    none="none",
+    hotline="In difficulty, call",
+    county="county hotline",
+    national="national hotline",
 )
 
 
@@ -312,7 +327,7 @@ def _paint_design(painter: QPainter, card: CardView, labels: _Labels, english: b
     )
 
     # QR on the right, with serial and a scan hint under it.
-    qr_side = 480.0
+    qr_side = 420.0
     qr_rect = QRectF(frame.right() - 20 - qr_side, frame.top() + band_h + 20, qr_side, qr_side)
     draw_qr(painter, qr_rect, card.payload)
     caption_x = qr_rect.left()
@@ -341,39 +356,58 @@ def _paint_design(painter: QPainter, card: CardView, labels: _Labels, english: b
     x = frame.left() + 40
     width = qr_rect.left() - 20 - x
     group = f"{card.group}组" if card.group.isdigit() else card.group
-    rows: list[tuple[str, str, str, str]] = [
-        (_ZH.head, _EN.head, card.head_name, ""),
-        (_ZH.village, _EN.village, f"{card.village_name} {group}".strip(), ""),
-        (_ZH.category, _EN.category, card.category, ""),
-        (_ZH.cadre, _EN.cadre, card.cadre_name, format_phone(card.cadre_phone)),
-        (_ZH.secretary, _EN.secretary, card.secretary_name, format_phone(card.secretary_phone)),
+    rows: list[tuple[str, str, str, str, str]] = [
+        (_ZH.head, _EN.head, card.head_name, "", ""),
+        (_ZH.village, _EN.village, f"{card.village_name} {group}".strip(), "", ""),
+        (_ZH.category, _EN.category, card.category, "", ""),
+        (_ZH.cadre, _EN.cadre, card.cadre_name, format_phone(card.cadre_phone), card.cadre_unit),
+        (_ZH.secretary, _EN.secretary, card.secretary_name, format_phone(card.secretary_phone), ""),
     ]
     top = frame.top() + band_h + 30
-    row_h = 134.0
-    for i, (zh_label, en_label, value, phone) in enumerate(rows):
+    row_h = 112.0
+    for i, (zh_label, en_label, value, phone, unit) in enumerate(rows):
         y = top + i * row_h
-        advance = _draw_line(painter, x, y + 40, width, zh_label, 36, LABEL)
+        advance = _draw_line(painter, x, y + 34, width, zh_label, 32, LABEL)
         if english:
-            _draw_line(painter, x + advance + 16, y + 40, width - advance - 16, en_label, 30, LABEL)
-        value_px = 64 if i == 0 else 54
+            advance += 14 + _draw_line(
+                painter, x + advance + 14, y + 34, width - advance - 14, en_label, 28, LABEL
+            )
+        if unit:
+            # The cadre's dispatching unit (帮扶单位), after the label.
+            _draw_line(painter, x + advance + 14, y + 34, width - advance - 14, f"· {unit}", 30, INK)
+        value_px = 56 if i == 0 else 48
         if phone:
             phone_font = _fit(phone, 50, width * 0.6, True)
             phone_w = QFontMetricsF(phone_font).horizontalAdvance(phone)
             name_w = _draw_line(
-                painter, x, y + 108, width - phone_w - 30, value, value_px, INK, True
+                painter, x, y + 90, width - phone_w - 30, value, value_px, INK, True
             )
             painter.setFont(phone_font)
             painter.setPen(ACCENT)
-            painter.drawText(QPointF(x + name_w + 30, y + 108), phone)
+            painter.drawText(QPointF(x + name_w + 30, y + 90), phone)
         else:
-            _draw_line(painter, x, y + 108, width, value, value_px, INK, bold=True)
+            _draw_line(painter, x, y + 90, width, value, value_px, INK, bold=True)
         if i < len(rows) - 1:
             painter.setPen(QPen(QColor(0xDD, 0xDD, 0xDD), 2))
             painter.drawLine(QPointF(x, y + row_h - 8), QPointF(x + width, y + row_h - 8))
 
-    # Footer and frame.
-    footer_y = frame.bottom() - 22
-    _draw_line(painter, x, footer_y, frame.right() - 40 - x, labels.footer, 32, ACCENT)
+    # Risks and current measures across the card, then the hotlines.
+    full = frame.right() - 40 - x
+    rule_y = top + len(rows) * row_h + 4
+    painter.setPen(QPen(QColor(0xDD, 0xDD, 0xDD), 2))
+    painter.drawLine(QPointF(x, rule_y), QPointF(x + full, rule_y))
+    for i, (title, value) in enumerate(((labels.risks, card.risks), (labels.measures, card.measures))):
+        baseline = rule_y + 50 + i * 50
+        head = f"{title}：" if not english else f"{title}: "
+        advance = _draw_line(painter, x, baseline, full, head, 32, LABEL)
+        _draw_line(painter, x + advance, baseline, full - advance, value or labels.none, 34, INK, True)
+    lines = [f"{labels.county} {card.county_hotline}"] if card.county_hotline else []
+    if card.national_hotline:
+        lines.append(f"{labels.national} {card.national_hotline}")
+    if lines:
+        colon = "：" if not english else ": "
+        footer = labels.hotline + colon + ("  ·  ".join(lines))
+        _draw_line(painter, x, frame.bottom() - 22, full, footer, 34, ACCENT, bold=True)
     painter.setPen(QPen(ACCENT, 5))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawRoundedRect(frame, 24, 24)

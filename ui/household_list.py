@@ -29,6 +29,7 @@ from ui.household_model import (
     HouseholdFilterProxy,
     HouseholdTableModel,
 )
+from ui.memory import release_memory
 from ui.session import Session
 
 HEADER_PADDING = 28  # margins and the sort arrow
@@ -192,6 +193,7 @@ class HouseholdListTab(QWidget):
         self.village.blockSignals(False)
         self._fill_groups()
         self.apply_filter()
+        release_memory()  # the load's temporary lists are gone: give their pages back
 
     def _village_changed(self) -> None:
         self._fill_groups()

@@ -105,11 +105,21 @@ class MainWindow(QMainWindow):
         self.unlock = UnlockPage(session.home, session.worker)
         self.stack.addWidget(self.unlock)
         self.unlock.opened.connect(self.on_opened)
+        self.unlock.relay_requested.connect(self.become_relay)
         self._tabs_built = False
         # After the unlock page has painted (a zero timer could run before the first
         # paint and delay it); a slow fallback in case no paint comes (hidden window).
         self.unlock.installEventFilter(self)
         QTimer.singleShot(2000, self, self._build_tabs)
+
+    def become_relay(self, server: str) -> None:
+        """First run chose "township relay": remember it and open the relay window instead."""
+        from ui.relay_window import SERVER_KEY, RelayWindow
+
+        self.session.settings.setValue(SERVER_KEY, server)
+        self.relay_window = RelayWindow(self.session.settings)
+        self.relay_window.show()
+        self.hide()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if watched is self.__dict__.get("unlock") and event.type() == QEvent.Type.Paint and not self._tabs_built:

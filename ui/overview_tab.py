@@ -23,6 +23,7 @@ from fieldapp.rules import INDICATORS
 from ui.badges import VERDICT_COLOURS
 from ui.bar_chart import BarChart, Segment, paint_bars
 from ui.dialogs import save_file
+from ui.memory import release_memory
 from ui.session import Session
 
 AGE_COLOURS = {"le7": "#90caf9", "le30": "#42a5f5", "le90": "#ef6c00", "gt90": "#c62828"}
@@ -112,6 +113,7 @@ class OverviewTab(QWidget):
         self.problem_chart.set_data(*cd["problem"])
         self.month_chart.set_data(*cd["month"])
         self.age_chart.set_data(*cd["age"])
+        release_memory()  # the overview's pass over every visit was a large, short-lived peak
 
     # ----- printing --------------------------------------------------------------
     def _printer(self) -> QPrinter:

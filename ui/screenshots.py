@@ -18,7 +18,8 @@ from ui.errors import set_language
 
 DEMO_PASSPHRASE = "demo-passphrase-2026"
 SIZE = (1366, 768)
-SCREENS = ("unlock", "households", "household", "visit", "overview", "conflicts", "status", "settings", "cards")
+SCREENS = ("unlock", "households", "household", "visit", "overview", "conflicts", "status", "settings", "cards",
+           "shortcuts", "relay")
 
 
 def _settle() -> None:
@@ -33,6 +34,7 @@ def _grab(w: QWidget, path: Path) -> None:
 
 def _make_conflict(app: Fieldapp) -> None:
     """Demo only: another laptop changed the same phone number (as a sync would deliver it)."""
+    from fieldapp.ids import uuid7
     from fieldapp.merge import Op
     from fieldapp.oplog import apply_op
 
@@ -43,7 +45,7 @@ def _make_conflict(app: Fieldapp) -> None:
         return
     hid = rows[1 % len(rows)]["id"]
     app.set_household_field(hid, "phone", "13911112222")
-    op = Op("screenshot-remote-1", "demo-other-laptop", 1, "9999999999999-000000", "household", hid, "phone",
+    op = Op(uuid7(), uuid7(), 1, "9999999999999-000000", "household", hid, "phone",
             "13733334444", (), county=app.card_county())
     with app.store.tx():
         apply_op(app.store, op, app.projector)
@@ -67,6 +69,22 @@ def _demo_enrollment(app: Fieldapp) -> None:
            "villages": villages, "cadre": app.actor or ""}
     dv.save_enrollment(app.store, doc, "https://county.example.gov.cn:8470")
     app.store.set_meta("last_sync", "2026-05-04T08:30:12Z")
+
+
+def _grab_relay(ini: Path, lang: str, path: Path) -> None:
+    """The township relay window, waiting for a stick."""
+    from ui.relay_window import QUEUE_KEY, SERVER_KEY, RelayWindow
+
+    qs = QSettings(str(ini), QSettings.Format.IniFormat)
+    qs.setValue(SERVER_KEY, "https://county.example.gov.cn:8470")
+    qs.setValue(QUEUE_KEY, str(ini.parent / "relay-queue"))
+    qs.setValue("ui/language", lang)
+    relay = RelayWindow(qs, roots=lambda: [])
+    relay.resize(*SIZE)
+    relay.show()
+    _grab(relay, path)
+    relay.close()
+    relay.deleteLater()
 
 
 def render_all(home: Path, out: Path, langs: list[str]) -> int:
@@ -133,6 +151,14 @@ def render_all(home: Path, out: Path, langs: list[str]) -> int:
             dlg.show()
             _grab(dlg, out / f"cards_{lang}.png")
             dlg.close()
+            from ui.shortcuts_help import ShortcutsDialog
+
+            keys = ShortcutsDialog(win)
+            keys.resize(*SIZE)
+            keys.show()
+            _grab(keys, out / f"shortcuts_{lang}.png")
+            keys.close()
+            _grab_relay(settings_file.parent / f"relay-{lang}.ini", lang, out / f"relay_{lang}.png")
             session.lock_now()
             win.close()
             win.deleteLater()

@@ -167,7 +167,7 @@ def step_visit(run: _Run) -> str:
     run.household_id = hid
     answers = app.answers_from_assessment(hid, {
         "household": {"is_tuopin": True, "members": [{
-            "schooling": "finished", "medical_insurance": "resident", "serious_illness_insurance": True,
+            "schooling": "graduated", "medical_insurance": "resident", "serious_illness_insurance": True,
             "health": ["healthy"], "labour": "ordinary"}]},
         "food": {"staple_ok": True, "protein_ok": True},
         "clothing": {"seasonal_ok": True, "bedding_ok": True},

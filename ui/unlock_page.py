@@ -41,6 +41,7 @@ class UnlockPage(QWidget):
     """Passphrase entry; emits ``opened(Fieldapp)`` once the store is unlocked."""
 
     opened = Signal(object)
+    relay_requested = Signal(str)  # first run: this computer is the township office's relay (server URL)
 
     def __init__(self, home: Path, worker: Worker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +119,10 @@ class UnlockPage(QWidget):
         self.busy.setVisible(False)
         lay.addWidget(self.busy)
         row = QHBoxLayout()
+        self.relay_button = QPushButton(self.tr("This computer is at the township office (relay)…"))
+        self.relay_button.setAutoDefault(False)
+        self.relay_button.clicked.connect(self._ask_relay)
+        row.addWidget(self.relay_button)
         row.addStretch(1)
         self.go = QPushButton()
         self.go.setDefault(True)
@@ -151,13 +156,30 @@ class UnlockPage(QWidget):
                     "Everything is stored encrypted; nobody can read it without the passphrase.")
             if first else self.tr("Enter your passphrase to open the household data."))
         for w in (self.name_label, self.name_edit, self.county_label, self.county_edit, self.confirm_label,
-                  self.confirm_edit, self.strength_box, self.recovery):
+                  self.confirm_edit, self.strength_box, self.recovery, self.relay_button):
             w.setVisible(first)
         self.go.setText(self.tr("Create and open") if first else self.tr("Unlock"))
         self.message.clear()
         self.pass_edit.clear()
         self.confirm_edit.clear()
         self._strength("")
+
+    def _ask_relay(self) -> None:
+        """Set up as a township relay: no household data, no passphrase; only the county's address."""
+        from PySide6.QtWidgets import QInputDialog
+
+        url, ok = QInputDialog.getText(
+            self, self.tr("Township relay"),
+            self.tr("A relay takes visit bundles off USB sticks, checks them and sends them to the county. "
+                    "It keeps no household data and cannot read the bundles.\n\nCounty server address:"),
+            text="https://")
+        url = url.strip()
+        if not ok or not url:
+            return
+        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            self.message.setText(self.tr("The address must start with https://"))
+            return
+        self.relay_requested.emit(url)
 
     def focus_passphrase(self) -> None:
         (self.name_edit if self.first_run else self.pass_edit).setFocus()

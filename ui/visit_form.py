@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.codes import label
+from fieldapp.codes import canonical, label
 from fieldapp.errors import FieldappError
 from fieldapp.forms import Form, Section, load_form, set_path
 from fieldapp.idnumber import age_on
@@ -212,9 +212,12 @@ class VisitForm(QWidget):
         today = date.today()
         for m in self.members:
             prefill = {k: m[k] for k in PREFILL_FROM_MEMBER if m.get(k) not in (None, "", [])}
-            if "schooling" not in prefill and _age(m, today) is not None and (_age(m, today) or 0) >= ADULT_AGE:
-                # An adult is almost always past school: the 13th entry, preselected (it can be changed).
-                prefill["schooling"] = "finished"
+            if "schooling" in prefill:
+                # Older records say "finished": offer its new code, "graduated".
+                prefill["schooling"] = canonical("schooling", prefill["schooling"])
+            elif _age(m, today) is not None and (_age(m, today) or 0) >= ADULT_AGE:
+                # An adult is almost always past school: the last entry, preselected (it can be changed).
+                prefill["schooling"] = "graduated"
             answers["members"][m["id"]] = prefill
         answers["income"] = {"household_size": len(self.members)}
         return answers

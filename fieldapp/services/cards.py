@@ -30,9 +30,63 @@ class CardServices(HouseholdServices):
         return county
 
     def village_name(self, code: str) -> str:
-        names = loads_json(self.store.meta("village_names"), {}) or {}
-        entry = names.get(code) or {}
+        entry = self._village_entry(code)
         return str(entry.get("township", "")) + str(entry.get("village", "")) or code
+
+    def _village_entry(self, code: str) -> dict[str, Any]:
+        names = loads_json(self.store.meta("village_names"), {}) or {}
+        entry = names.get(code)
+        return entry if isinstance(entry, dict) else {}
+
+    def card_language(self) -> str:
+        """The store's language for printed cards: Chinese unless the user chose English."""
+        chosen = str(self.store.meta("language") or "zh")
+        return "en" if chosen.lower().startswith("en") else "zh"
+
+    def set_card_language(self, lang: str) -> None:
+        """Remember the user's language choice in the store (``zh`` or ``en``)."""
+        self.store.set_meta("language", "en" if lang.lower().startswith("en") else "zh")
+
+    def _card_risks_and_measures(self, hid: str, lang: str) -> tuple[str, str]:
+        """The household's risks and running measures, as labels joined for the card.
+
+        Risks are the household's own list, else those of its latest visit;
+        measures are the active measure records plus those of the latest visit.
+        """
+        from fieldapp.codes import label
+
+        rec = self.household_record(hid)
+        row = self.store.conn.execute(
+            "SELECT answers FROM visit WHERE household_id = ? AND status = 'final'"
+            " ORDER BY visited_at DESC, id DESC LIMIT 1",
+            (hid,),
+        ).fetchone()
+        answers = (loads_json(row[0], {}) or {}) if row else {}
+        risk_items = rec.get("risks") or answers.get("risks") or []
+        risks: list[str] = []
+        for item in risk_items if isinstance(risk_items, list) else []:
+            code = item.get("code") if isinstance(item, dict) else item
+            if isinstance(code, str) and code:
+                risks.append(label("risk", code, lang))
+        measures: list[str] = []
+        active = [
+            str(r[0])
+            for r in self.store.conn.execute(
+                "SELECT category FROM measure WHERE household_id = ? AND status = 'active'"
+                " ORDER BY start_date DESC, id",
+                (hid,),
+            )
+        ]
+        visit_measures = answers.get("measures") or []
+        for item in visit_measures if isinstance(visit_measures, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("category"), str):
+                active.append(item["category"])
+        for code in active:
+            text = label("measure", code, lang)
+            if text not in measures:
+                measures.append(text)
+        separator = "、" if lang == "zh" else ", "
+        return separator.join(dict.fromkeys(risks)), separator.join(measures)
 
     def card_views(self, household_ids: list[str], lang: str = "zh") -> list[Any]:
         """The cards as they will print next (serial + 1), without issuing them: for a preview."""
@@ -48,16 +102,21 @@ class CardServices(HouseholdServices):
             serial = int(rec.get("card_serial") or 0) + 1
             cadre = rec.get("cadre") or {}
             sec = rec.get("secretary") or secretary
+            entry = self._village_entry(rec["village_code"])
             category = label("household_type", rec.get("household_type", "ordinary"), lang)
             if rec.get("monitoring_type") not in (None, "", "none"):
                 category += " · " + label("monitoring_type", rec["monitoring_type"], lang)
+            risks, measures = self._card_risks_and_measures(hid, lang)
             views.append(CardView(
                 household_id=hid, serial=serial, payload=make_payload(hid, serial, county, key),
                 head_name=rec.get("head_name", ""), village_name=rec.get("village_name") or self.village_name(rec["village_code"]),
                 group=rec.get("group", ""), category=category,
                 cadre_name=str(cadre.get("name", "")), cadre_phone=str(cadre.get("phone", "")),
                 secretary_name=str(sec.get("name", "")), secretary_phone=str(sec.get("phone", "")),
-                county_name=str(rec.get("county_name", "")),
+                county_name=str(rec.get("county_name") or entry.get("county", "")),
+                cadre_unit=str(cadre.get("unit", "")), risks=risks, measures=measures,
+                county_hotline=str(self.store.meta("county_hotline") or entry.get("hotline", "")),
+                national_hotline=self.policy.national_hotline,
             ))
         return views
 

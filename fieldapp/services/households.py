@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from fieldapp.errors import InputRefused, NotFound, ValidationFailed
@@ -23,6 +23,7 @@ MEMBER_FIELDS = (
     "name", "id_number", "relation", "sex", "birth_date", "status", "education_attained", "schooling",
     "health", "disability", "labour", "medical_insurance", "serious_illness_insurance", "work_location",
     "work_months", "phone", "ethnicity", "political", "override_reason", "out_of_school_reason",
+    "insurance_place",
 )
 
 
@@ -149,14 +150,36 @@ class HouseholdServices(UnitOfWork):
             )
         return parts[0], parts[1], parts[2]
 
-    def set_household_field(self, hid: str, fname: str, value: Any) -> None:
+    def set_household_field(self, hid: str, fname: str, value: Any) -> list[Any]:
+        """Change one field of a household (or ``member:<id>:<field>``).
+
+        Returns:
+            Warnings that do not block the change (a cadre assigned more
+            households than the policy's cap), as validation messages.
+        """
         if fname.startswith("member:"):
             parts = fname.split(":")
             if len(parts) != 3:
                 raise InputRefused("use member:<member id>:<field>", "请使用 member:<成员编号>:<字段>")
             self._set("member", parts[1], parts[2], value)
-            return
+            return []
         self._set("household", hid, fname, value)
+        return self.cadre_warnings(hid) if fname == "cadre" else []
+
+    def cadre_warnings(self, hid: str) -> list[Any]:
+        """Warn when the household's cadre now assists more households than the policy's cap."""
+        from fieldapp.validate import cadre_load_warnings
+
+        cadre = self.household_record(hid).get("cadre")
+        name = str(cadre.get("name") or "").strip() if isinstance(cadre, dict) else ""
+        if not name:
+            return []
+        (count,) = self.store.conn.execute(
+            "SELECT count(*) FROM household WHERE status = 'active'"
+            " AND json_extract(data, '$.cadre.name') = ?",
+            (name,),
+        ).fetchone()
+        return cadre_load_warnings(name, int(count), self.policy)
 
     def _set(self, entity: str, eid: str, fname: str, value: Any, supersedes: tuple[str, ...] | None = None) -> None:
         allowed = {"household": HOUSEHOLD_FIELDS, "member": MEMBER_FIELDS, "problem": ("deadline", "responsible", "action", "evidence"), "measure": tuple(COLUMNS["measure"]) + ("member_id",)}[entity]
@@ -239,28 +262,37 @@ class HouseholdServices(UnitOfWork):
 
     def household_rows(self, today: date | None = None) -> list[dict[str, Any]]:
         """One summary row per active household (for lists and the GUI model)."""
+        from fieldapp.schedule import DEFAULT_ROLE, next_visit_due, parse_due, visit_interval
+
         today = today or date.today()
         c = self.store.conn
-        last_visit = dict(c.execute("SELECT household_id, max(visited_at) FROM visit WHERE status='final' GROUP BY household_id").fetchall())
-        last_overall = dict(c.execute(LATEST_VISITS.format(cols="household_id, overall")).fetchall())
+        latest = {
+            r[0]: r[1:]
+            for r in c.execute(LATEST_VISITS.format(
+                cols="household_id, visited_at, overall, json_extract(answers, '$.visit.next_visit_due')"
+            ))
+        }
+        role = self.store.meta("role") or DEFAULT_ROLE
         open_p = dict(c.execute(
             "SELECT household_id, count(*) FROM problem WHERE status != 'closed' GROUP BY household_id"
         ).fetchall())
         members = dict(c.execute("SELECT household_id, count(*) FROM member WHERE status='active' GROUP BY household_id").fetchall())
         out = []
         for r in c.execute(
-            "SELECT id, head_name, village_code, grp, phone, household_type, monitoring_type, card_serial, data"
+            # row by row, without the JSON extras: 20,000 of them at once were a 50 MB peak
+            "SELECT id, head_name, village_code, grp, phone, household_type, monitoring_type, card_serial"
             " FROM household WHERE status = 'active' ORDER BY village_code, grp, head_name"
-        ).fetchall():
-            lv = last_visit.get(r[0])
-            interval = self.policy.visit_interval_days(r[6] or "none")
-            due = None
-            if lv:
-                due = (datetime.fromisoformat(lv.replace("Z", "+00:00")).date() + timedelta(days=interval))
+        ):
+            lv, overall, entered = latest.get(r[0], (None, None, None))
+            due = next_visit_due(
+                datetime.fromisoformat(lv.replace("Z", "+00:00")).date() if lv else None,
+                parse_due(entered),
+                visit_interval(self.policy, r[6], r[5], role),
+            )
             out.append({
                 "id": r[0], "head_name": r[1], "village_code": r[2], "group": r[3], "phone": r[4],
                 "household_type": r[5], "monitoring_type": r[6], "card_serial": r[7],
-                "members": members.get(r[0], 0), "last_visit": lv, "overall": last_overall.get(r[0]),
+                "members": members.get(r[0], 0), "last_visit": lv, "overall": overall,
                 "open_problems": open_p.get(r[0], 0),
                 "next_visit_due": due.isoformat() if due else None,
                 "overdue": (due is None) or (due < today),

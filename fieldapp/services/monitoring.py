@@ -41,30 +41,29 @@ def is_developmental(category: Any) -> bool:
     return bool(code is not None and code.extra.get("developmental"))
 
 
-def visit_shock(answers: Mapping[str, Any], policy: Any) -> bool:
-    """Whether the answers show a shock: the verdict engine's own rule for ``sudden`` on the income block."""
+def visit_shock(answers: Mapping[str, Any], policy: Any, verdict: Any = None) -> bool:
+    """Whether a visit shows a shock: the verdict engine's rule (CLI.md "shock").
+
+    A verdict saved with its ``shock`` is read as it is; an older one is re-checked
+    from the income block with :func:`fieldapp.rules.detect_shock`.
+    """
+    saved = verdict.get("shock") if isinstance(verdict, Mapping) else None
+    if isinstance(saved, Mapping) and isinstance(saved.get("detected"), bool):
+        return bool(saved["detected"])
     income = answers.get("income")
     if not isinstance(income, Mapping):
         return False
-
-    def num(key: str) -> float | None:
-        value = income.get(key)
-        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
     try:
-        net = rules.net_income(income)
+        return rules.detect_shock(income, policy)["detected"]
     except InputRefused:
-        net = None
-    return rules.suggest_monitoring({}, is_tuopin=False, rigid_spending_yuan=num("rigid_spending_yuan"),
-                                    last_year_net_income_yuan=num("last_year_net_income_yuan"),
-                                    net_income_yuan=net, policy=policy) == "sudden"
+        return False
 
 
 def visit_evidence(visited_at: str, answers: Mapping[str, Any], verdict: Any, policy: Any) -> mon.VisitEvidence:
     """What the elimination conditions read from one finalised visit (laptop row or server fact)."""
     inds = (verdict or {}).get("indicators") or {} if isinstance(verdict, Mapping) else {}
     verdicts = {k: str(r.get("verdict", "unknown")) if isinstance(r, Mapping) else str(r) for k, r in inds.items()}
-    return mon.VisitEvidence(parse_dt(visited_at).date(), verdicts, visit_shock(answers, policy))
+    return mon.VisitEvidence(parse_dt(visited_at).date(), verdicts, visit_shock(answers, policy, verdict))
 
 
 def labour_flags(members: Sequence[Mapping[str, Any]], latest_answers: Mapping[str, Any] | None) -> list[bool]:

@@ -25,7 +25,7 @@ class StatusServices(ConflictServices):
             "device_seq": int(s.meta("device_seq", "0") or 0),
             "last_sync": s.meta("last_sync"),
             "schema_version": s.schema_version(),
-            "households": int(s.conn.execute("SELECT count(*) FROM household WHERE status='active'").fetchone()[0]),
+            "households": s.db["household"].count_where("status = 'active'"),
             "conflicts": len(self.conflicts()),
             **trust_counts(s),
         }
@@ -43,12 +43,13 @@ class StatusServices(ConflictServices):
         problems: dict[str, dict[str, int]] = {}
         for ind, status, n in c.execute("SELECT indicator, status, count(*) FROM problem GROUP BY indicator, status"):
             problems.setdefault(ind, {})[status] = n
+        db = self.store.db
         return {
-            "households": int(c.execute("SELECT count(*) FROM household WHERE status='active'").fetchone()[0]),
-            "members": int(c.execute("SELECT count(*) FROM member WHERE status='active'").fetchone()[0]),
-            "visits": int(c.execute("SELECT count(*) FROM visit WHERE status='final'").fetchone()[0]),
-            "monitored": int(c.execute("SELECT count(*) FROM household WHERE monitoring_type != 'none' AND status='active'").fetchone()[0]),
+            "households": db["household"].count_where("status = 'active'"),
+            "members": db["member"].count_where("status = 'active'"),
+            "visits": db["visit"].count_where("status = 'final'"),
+            "monitored": db["household"].count_where("monitoring_type != 'none' AND status = 'active'"),
             "verdicts": per,
             "problems": problems,
-            "open_problems": int(c.execute("SELECT count(*) FROM problem WHERE status != 'closed'").fetchone()[0]),
+            "open_problems": db["problem"].count_where("status != 'closed'"),
         }

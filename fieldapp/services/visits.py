@@ -119,9 +119,15 @@ class VisitServices(HouseholdServices, LedgerServices):
         return self._form
 
     def validate_visit(self, hid: str, answers: dict[str, Any], final: bool) -> list[Any]:
+        """Check a visit's answers against the form and the rules, with the province's policy numbers."""
         from fieldapp.validate import validate_answers
 
-        return list(validate_answers(self.form(), answers, self.members(hid), final))
+        rec = self.household_record(hid)
+        province = str(rec.get("village_code") or "")[:2]
+        policy = load_policy(province) if province.isdigit() and len(province) == 2 else self.policy
+        return list(validate_answers(
+            self.form(), answers, self.members(hid), final, household=rec, policy=policy
+        ))
 
     def save_draft(self, hid: str, answers: dict[str, Any], visit_id: str | None = None, *,
                    visited_at: str | None = None, card_scan: str | None = None) -> str:

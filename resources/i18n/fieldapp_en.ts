@@ -967,6 +967,89 @@ Please copy the details and send them to county IT support.</translation>
     </message>
 </context>
 <context>
+    <name>RelayWindow</name>
+    <message>
+        <source>Fieldapp — township relay</source>
+        <translation>Fieldapp — township relay</translation>
+    </message>
+    <message>
+        <source>Township relay: USB sticks to the county and back</source>
+        <translation>Township relay: USB sticks to the county and back</translation>
+    </message>
+    <message>
+        <source>County server: %1</source>
+        <translation>County server: %1</translation>
+    </message>
+    <message>
+        <source>Bundle</source>
+        <translation>Bundle</translation>
+    </message>
+    <message>
+        <source>From device</source>
+        <translation>From device</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>Read a folder instead…</source>
+        <translation>Read a folder instead…</translation>
+    </message>
+    <message>
+        <source>Upload the queue now</source>
+        <translation>Upload the queue now</translation>
+    </message>
+    <message>
+        <source>Plug in a USB stick with visit data. It is read as soon as it is in.</source>
+        <translation>Plug in a USB stick with visit data. It is read as soon as it is in.</translation>
+    </message>
+    <message>
+        <source>Choose the USB stick (or a folder on it)</source>
+        <translation>Choose the USB stick (or a folder on it)</translation>
+    </message>
+    <message>
+        <source>Reading the stick %1 … do not pull it out yet.</source>
+        <translation>Reading the stick %1 … do not pull it out yet.</translation>
+    </message>
+    <message>
+        <source>Done. You can pull out the stick now. Replies for %1 laptops were written onto it.</source>
+        <translation>Done. You can pull out the stick now. Replies for %1 laptops were written onto it.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed on the stick; you can pull it out. %1</source>
+        <translation>Nothing was changed on the stick; you can pull it out. %1</translation>
+    </message>
+    <message>
+        <source>County reachable.</source>
+        <translation>County reachable.</translation>
+    </message>
+    <message>
+        <source>The county cannot be reached now: good bundles wait in the office queue.</source>
+        <translation>The county cannot be reached now: good bundles wait in the office queue.</translation>
+    </message>
+    <message>
+        <source>%1 bundles waiting in the queue.</source>
+        <translation>%1 bundles waiting in the queue.</translation>
+    </message>
+    <message>
+        <source>Checked and delivered to the county</source>
+        <translation>Checked and delivered to the county</translation>
+    </message>
+    <message>
+        <source>Already delivered earlier (nothing new)</source>
+        <translation>Already delivered earlier (nothing new)</translation>
+    </message>
+    <message>
+        <source>Checked; waiting in the queue</source>
+        <translation>Checked; waiting in the queue</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>Refused: %1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsTab</name>
     <message>
         <source>This program</source>
@@ -1450,6 +1533,10 @@ Please copy the details and send them to county IT support.</translation>
         <translation>If you forget the passphrase, county IT can recover the data on this laptop once it has been enrolled with the county server (the county recovery key). Until then, a forgotten passphrase means the data cannot be opened. Write the passphrase down and keep it safe.</translation>
     </message>
     <message>
+        <source>This computer is at the township office (relay)…</source>
+        <translation>This computer is at the township office (relay)…</translation>
+    </message>
+    <message>
         <source>Welcome to Fieldapp</source>
         <translation>Welcome to Fieldapp</translation>
     </message>
@@ -1468,6 +1555,22 @@ Please copy the details and send them to county IT support.</translation>
     <message>
         <source>Create and open</source>
         <translation>Create and open</translation>
+    </message>
+    <message>
+        <source>Township relay</source>
+        <translation>Township relay</translation>
+    </message>
+    <message>
+        <source>A relay takes visit bundles off USB sticks, checks them and sends them to the county. It keeps no household data and cannot read the bundles.
+
+County server address:</source>
+        <translation>A relay takes visit bundles off USB sticks, checks them and sends them to the county. It keeps no household data and cannot read the bundles.
+
+County server address:</translation>
+    </message>
+    <message>
+        <source>The address must start with https://</source>
+        <translation>The address must start with https://</translation>
     </message>
     <message>
         <source>Unlock</source>

@@ -967,6 +967,89 @@ Please copy the details and send them to county IT support.</source>
     </message>
 </context>
 <context>
+    <name>RelayWindow</name>
+    <message>
+        <source>Fieldapp — township relay</source>
+        <translation>Fieldapp — 乡镇中转站</translation>
+    </message>
+    <message>
+        <source>Township relay: USB sticks to the county and back</source>
+        <translation>乡镇中转站：U盘数据送到县里，县里回复写回U盘</translation>
+    </message>
+    <message>
+        <source>County server: %1</source>
+        <translation>县服务器：%1</translation>
+    </message>
+    <message>
+        <source>Bundle</source>
+        <translation>数据包</translation>
+    </message>
+    <message>
+        <source>From device</source>
+        <translation>来自设备</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Read a folder instead…</source>
+        <translation>改为读取一个文件夹…</translation>
+    </message>
+    <message>
+        <source>Upload the queue now</source>
+        <translation>立即上传暂存队列</translation>
+    </message>
+    <message>
+        <source>Plug in a USB stick with visit data. It is read as soon as it is in.</source>
+        <translation>请插入装有走访数据的U盘，插上后会自动读取。</translation>
+    </message>
+    <message>
+        <source>Choose the USB stick (or a folder on it)</source>
+        <translation>选择U盘（或U盘上的文件夹）</translation>
+    </message>
+    <message>
+        <source>Reading the stick %1 … do not pull it out yet.</source>
+        <translation>正在读取U盘 %1 …… 请先不要拔出。</translation>
+    </message>
+    <message>
+        <source>Done. You can pull out the stick now. Replies for %1 laptops were written onto it.</source>
+        <translation>完成，现在可以拔出U盘了。已把 %1 台笔记本的回复写到U盘上。</translation>
+    </message>
+    <message>
+        <source>Nothing was changed on the stick; you can pull it out. %1</source>
+        <translation>U盘上的内容没有改动，可以拔出。%1</translation>
+    </message>
+    <message>
+        <source>County reachable.</source>
+        <translation>县服务器可以连接。</translation>
+    </message>
+    <message>
+        <source>The county cannot be reached now: good bundles wait in the office queue.</source>
+        <translation>现在连不上县服务器：核验通过的数据包暂存在本办公室，联网后上传。</translation>
+    </message>
+    <message>
+        <source>%1 bundles waiting in the queue.</source>
+        <translation>暂存队列中有 %1 个数据包等待上传。</translation>
+    </message>
+    <message>
+        <source>Checked and delivered to the county</source>
+        <translation>核验通过，已送达县里</translation>
+    </message>
+    <message>
+        <source>Already delivered earlier (nothing new)</source>
+        <translation>以前已经送达（没有新内容）</translation>
+    </message>
+    <message>
+        <source>Checked; waiting in the queue</source>
+        <translation>核验通过，在暂存队列中等待</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>拒收：%1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsTab</name>
     <message>
         <source>This program</source>
@@ -1450,6 +1533,10 @@ Please copy the details and send them to county IT support.</source>
         <translation>本机在县级服务器登记后，如果忘记口令，县里的技术人员可以用县级恢复密钥找回本机数据。登记之前忘记口令，数据将无法打开。请把口令写下来妥善保管。</translation>
     </message>
     <message>
+        <source>This computer is at the township office (relay)…</source>
+        <translation>这台电脑在乡镇办公室（用作中转站）…</translation>
+    </message>
+    <message>
         <source>Welcome to Fieldapp</source>
         <translation>欢迎使用 Fieldapp 入户走访</translation>
     </message>
@@ -1468,6 +1555,22 @@ Please copy the details and send them to county IT support.</source>
     <message>
         <source>Create and open</source>
         <translation>创建并打开</translation>
+    </message>
+    <message>
+        <source>Township relay</source>
+        <translation>乡镇中转站</translation>
+    </message>
+    <message>
+        <source>A relay takes visit bundles off USB sticks, checks them and sends them to the county. It keeps no household data and cannot read the bundles.
+
+County server address:</source>
+        <translation>中转站从U盘上取下走访数据包，核验后送到县里。它不保存任何农户数据，也无法读取数据包的内容。
+
+县服务器地址：</translation>
+    </message>
+    <message>
+        <source>The address must start with https://</source>
+        <translation>地址必须以 https:// 开头</translation>
     </message>
     <message>
         <source>Unlock</source>

@@ -28,6 +28,7 @@ from fieldapp.errors import InputRefused
 from fieldapp.store import utc_now
 from sync.server import dash_tables as d
 from sync.server.ingest import chunks
+from sync.server.throttle import Throttle
 
 ROLES = ("county", "township", "readonly")
 SESSION_SECONDS = 8 * 3600
@@ -221,6 +222,29 @@ def check_password(engine: Engine, username: str, password: str) -> Account | No
             values["password_hash"] = _hasher.hash(password)
         conn.execute(d.accounts.update().where(d.accounts.c.username == username).values(**values))
     return Account(row.username, row.role, row.township, bool(row.must_change))
+
+
+def try_login(engine: Engine, username: str, password: str, address: str) -> tuple[Account | None, Throttle]:
+    """A login attempt under the throttle (sync.server.throttle): a locked account or address is
+    refused before any password work; a failure counts and may lock; throttling goes to the access log."""
+    from sync.server import throttle
+
+    name = "".join(ch for ch in username if ch.isprintable())[:150]
+    with engine.connect() as conn:
+        locked = throttle.check(conn, name, address)
+    if locked.locked:
+        return None, locked
+    plausible = name == username and 0 < len(username) <= 64
+    account = check_password(engine, username, password) if plausible else None
+    if account is not None:
+        throttle.succeeded(engine, name)
+        return account, Throttle(False)
+    locked = throttle.failed(engine, name, address)
+    if locked.locked:
+        with engine.begin() as conn:
+            log_access(conn, name, "login_throttled", f"from {address[:64]}, {locked.key.split(':')[0]} locked until "
+                       f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(locked.until))}", [])
+    return None, Throttle(False)
 
 
 def _digest(token: str) -> str:

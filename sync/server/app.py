@@ -285,6 +285,9 @@ def serve(data: str, db: str | None, host: str, port: int, county: str | None = 
     """Run the county server with uvicorn (blocks)."""
     import uvicorn
 
+    from sync.cli import announce_recovery_key
+
     c = County(Path(data), db, county)
+    announce_recovery_key(c)
     app = create_app(c, api_docs=api_docs)
     uvicorn.run(app, host=host, port=port, log_level="warning", ssl_certfile=tls_cert, ssl_keyfile=tls_key)

@@ -21,7 +21,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy.engine import Connection, Engine
 
 from fieldapp.errors import FieldappError, InputRefused
-from fieldapp.keys import generate_recovery_keypair
+from fieldapp.fsutil import private_file, private_mkdir, write_atomic
+from fieldapp.keys import generate_recovery_keypair, seal_recovery_private
 from fieldapp.merge import Op
 from fieldapp.store import utc_now
 from sync import bundle as bf
@@ -87,29 +88,35 @@ def migrate(engine: Engine) -> None:
 
 
 # ----- county keys --------------------------------------------------------------------
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.chmod(path, 0o600)
+RECOVERY_PASSPHRASE_ENV = "FIELDAPP_RECOVERY_PASSPHRASE"
+
+
+def recovery_key_path(data: Path, county: str) -> Path:
+    """Where the first set-up writes the county recovery key file: beside ``--data``, never in it
+    (the county moves it offline; the server keeps only the public key)."""
+    data = Path(data).resolve()
+    return data.parent / f"{data.name}-county-{county}-recovery.key"
 
 
 @dataclass
 class CountyKeys:
-    """The county's keys, created on first start in the data folder (private files mode 600)."""
+    """The county's keys in the data folder (mode 0700; files 0600, each written atomically).
+
+    The recovery *private* key is never kept there: the first set-up writes it once, protected
+    by a passphrase (``FIELDAPP_RECOVERY_PASSPHRASE``), to :func:`recovery_key_path`.
+    """
 
     county: str
     sign: Ed25519PrivateKey
     box: X25519PrivateKey
     card_key: bytes
     recovery_public: bytes
+    recovery_written: Path | None = None
 
     @classmethod
     def load_or_create(cls, data: Path, county: str | None = None) -> CountyKeys:
         data = Path(data)
-        data.mkdir(parents=True, exist_ok=True)
+        private_mkdir(data)
         cfg_path = data / "county.json"
         if cfg_path.exists():
             cfg = json.loads(cfg_path.read_text("utf-8"))
@@ -130,19 +137,45 @@ class CountyKeys:
                  "card.key": lambda: os.urandom(32)}
         for name, make in files.items():
             if not (data / name).exists():
-                _write_private(data / name, make().hex().encode())
-        if not (data / "recovery.key").exists():
-            priv, pub = generate_recovery_keypair()
-            _write_private(data / "recovery.key", priv.hex().encode())
-            (data / "recovery.pub").write_text(pub.hex() + "\n", "ascii")
+                write_atomic(data / name, make().hex().encode())
+        written = cls._recovery_key(data, cfg["county"])
         if not cfg_path.exists():
-            cfg_path.write_text(json.dumps(cfg, indent=1) + "\n", "utf-8")
+            write_atomic(cfg_path, (json.dumps(cfg, indent=1) + "\n").encode("utf-8"))
 
         def read(name: str) -> bytes:
             return bytes.fromhex((data / name).read_text("ascii").strip())
 
         return cls(cfg["county"], bf.load_ed25519(read("sign.key")), bf.load_x25519(read("box.key")),
-                   read("card.key"), read("recovery.pub"))
+                   read("card.key"), read("recovery.pub"), written)
+
+    @staticmethod
+    def _recovery_key(data: Path, county: str) -> Path | None:
+        """Make the recovery key pair on first set-up (or move an old private key out of ``data``);
+        returns the key file written, if any."""
+        old = data / "recovery.key"
+        if (data / "recovery.pub").exists() and not old.exists():
+            return None
+        passphrase = os.environ.get(RECOVERY_PASSPHRASE_ENV)
+        if not passphrase:
+            raise InputRefused(
+                f"first set-up of county {county}: set {RECOVERY_PASSPHRASE_ENV} to the passphrase that will protect "
+                "the county recovery key file (written once beside the data folder, to keep offline)",
+                f"县 {county} 首次设置：请设置 {RECOVERY_PASSPHRASE_ENV}（保护县级恢复密钥文件的口令；该文件只写出一次，"
+                "写在数据文件夹旁，请离线保存）")
+        if old.exists():
+            private = bytes.fromhex(old.read_text("ascii").strip())
+            public = X25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
+        else:
+            private, public = generate_recovery_keypair()
+        out = recovery_key_path(data, county)
+        if out.exists():
+            raise InputRefused(f"{out} exists already; move it away (offline) and start again",
+                               f"{out} 已存在；请先将其移走（离线保存）后再启动")
+        write_atomic(out, seal_recovery_private(private, public, passphrase, county))
+        write_atomic(data / "recovery.pub", (public.hex() + "\n").encode("ascii"))
+        if old.exists():
+            old.unlink()
+        return out
 
     @property
     def sender(self) -> str:
@@ -174,7 +207,10 @@ class County:
         self.data = Path(data)
         self.keys = CountyKeys.load_or_create(self.data, county)
         self.county = self.keys.county
-        self.engine = make_engine(db_url or default_db_url(self.data))
+        url = db_url or default_db_url(self.data)
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            private_file(Path(url[len("sqlite:///"):]))  # 0600 before SQLite creates it (its WAL follows)
+        self.engine = make_engine(url)
         migrate(self.engine)
         self._write_lock = threading.Lock()
 

@@ -121,6 +121,14 @@ held_ops = sa.Table(
     sa.Index("held_ops_status", "status", "id"),
 )
 
+login_throttle = sa.Table(
+    "login_throttle", metadata,
+    sa.Column("key", sa.String(160), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_at", sa.BigInteger, nullable=False),
+    sa.Column("locked_until", sa.BigInteger, nullable=False),
+)
+
 nonces = sa.Table(
     "nonces", metadata,
     sa.Column("device_id", sa.String(36), primary_key=True),

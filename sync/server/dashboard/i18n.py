@@ -8,6 +8,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "app": ("防止返贫动态监测 · 县级管理", "Return-to-poverty monitoring · County admin"),
     "login": ("登录", "Log in"), "logout": ("退出", "Log out"), "username": ("用户名", "User name"),
     "password": ("密码", "Password"), "bad_login": ("用户名或密码错误", "Wrong user name or password"),
+    "login_locked": ("登录失败次数过多，暂时锁定。可再次尝试的时间：", "Too many failed logins. You can try again at"),
     "overview": ("总览", "Overview"), "county": ("全县", "County"), "township": ("乡镇", "Township"),
     "village": ("村", "Village"), "households": ("户数", "Households"), "monitored": ("监测对象", "Monitored"),
     "members": ("人口", "Members"), "open_problems": ("未销号问题", "Open problems"),
@@ -107,6 +108,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "revoke_what": ("停用后这台笔记本不能再同步，也不能再接收数据；本机已有的数据不会删除。以后可在设备页“恢复使用”。",
                     "Once revoked the laptop can no longer sync or receive data; what it holds is not deleted. "
                     "It can be re-enabled later on the devices page."),
+    "export_running": ("正在后台生成，完成后这里会出现下载链接（页面每2秒刷新）。",
+                       "Being made in the background; a download link appears here when it is ready (the page refreshes every 2 s)."),
+    "export_ready": ("已生成", "Ready"), "export_failed": ("生成失败", "Failed"), "download": ("下载", "Download"),
     "household_list": ("农户名单", "Households"), "chart": ("图示", "Chart"), "problem_list": ("问题清单", "Problems"),
     "conflict_list": ("待处理冲突", "Conflicts"), "search": ("查找农户", "Find a household"),
     "search_hint": ("姓名、拼音首字母、身份证号、电话或户编号", "name, pinyin initials, ID number, phone or household no."),

@@ -35,6 +35,7 @@ from sync.server.accounts import (
 from sync.server.dashboard import charts, queries
 from sync.server.dashboard.i18n import code_label, tr
 from sync.server.dashboard.queries import Scope
+from sync.server.export_jobs import ExportJobs
 from sync.server.roster import value_text
 from sync.server.state import ensure_built
 
@@ -75,6 +76,7 @@ class Dashboard:
         # roster uploads waiting for the clerk's confirmation: token -> (expires, username, file)
         self.pending_rosters: dict[str, tuple[float, str, bytes]] = {}
         self.lock = threading.Lock()
+        self.export_jobs = ExportJobs()
         with county._write() as conn:
             ensure_built(conn)
             divisions.ensure_loaded(conn, county.county)

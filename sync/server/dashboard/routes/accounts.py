@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 
@@ -16,23 +17,27 @@ from sync.server.accounts import (
     access_entries,
     add_account,
     change_own_password,
-    check_password,
     end_session,
     new_password,
     new_session,
     reset_password,
     same_token,
     set_disabled,
+    try_login,
 )
 from sync.server.dashboard.deps import CountyCurrent, Current, Dash, Form
 from sync.server.dashboard.site import LOGIN_COOKIE, SESSION_COOKIE, Dashboard, Denied
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
+# Password checks (argon2: 64 MiB and tens of ms each) run at most two at a time, so that a
+# crowd of failed logins cannot take the server's CPU and memory from other requests.
+_VERIFYING = asyncio.Semaphore(2)
 
 
-def _login_form(request: Request, dash: Dashboard, error: str | None = None, status: int = 200) -> Response:
+def _login_form(request: Request, dash: Dashboard, error: str | None = None, status: int = 200,
+                until: str = "") -> Response:
     token = secrets.token_urlsafe(24)
-    resp = dash.render(request, "login.html", None, csrf=token, error=error, status=status)
+    resp = dash.render(request, "login.html", None, csrf=token, error=error, status=status, until=until)
     resp.set_cookie(LOGIN_COOKIE, token, max_age=1800, httponly=True, samesite="strict",
                     secure=request.url.scheme == "https", path="/dashboard")
     return resp
@@ -48,10 +53,14 @@ async def login(request: Request, dash: Dash) -> Response:
     form = await request.form()
     if not same_token(str(form.get("csrf") or ""), request.cookies.get(LOGIN_COOKIE)):
         raise Denied(403, "csrf")
-    account = await run_in_threadpool(check_password, dash.engine, str(form.get("username") or ""),
-                                      str(form.get("password") or ""))
+    address = request.client.host if request.client else "?"
+    async with _VERIFYING:  # a crowd of logins waits here, without a thread, CPU or memory each
+        account, locked = await run_in_threadpool(try_login, dash.engine, str(form.get("username") or ""),
+                                                  str(form.get("password") or ""), address)
+    if locked.locked:
+        return _login_form(request, dash, "login_locked", 429,
+                           until=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(locked.until)))
     if account is None:
-        time.sleep(0.2)
         return _login_form(request, dash, "bad_login", 401)
     token, _csrf = new_session(dash.engine, account)
     resp: Response = RedirectResponse(dash.home_of(account), 303)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from fieldapp.errors import FieldappError
+from fieldapp.qr import qr_svg
 from sync.server.accounts import log_access
 from sync.server.dashboard import queries
 from sync.server.dashboard.deps import CountyCurrent, Current, Dash, Form, Session
@@ -35,7 +35,7 @@ async def devices_enroll(request: Request, current: CountyCurrent, form: Form, d
                                        str(form.get("cadre") or "").strip()[:100])
     except FieldappError as exc:
         return dash.devices_page(request, account, csrf, error=dash.message(request, exc))
-    qr = segno.make(code, error="m").svg_inline(scale=4)
+    qr = qr_svg(code, "M", scale=4)
     return dash.devices_page(request, account, csrf, code=code, qr=qr, code_villages=villages)
 
 

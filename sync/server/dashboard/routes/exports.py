@@ -5,15 +5,15 @@ from __future__ import annotations
 import time
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fieldapp.store import utc_now
 from sync.server import localtime
 from sync.server.dash_tables import INDICATORS
 from sync.server.dashboard import queries
-from sync.server.dashboard.deps import Current, Dash, VillageScope
+from sync.server.dashboard.deps import Current, Dash, Form, VillageScope
 from sync.server.dashboard.i18n import code_label, tr
-from sync.server.dashboard.site import XLSX, pct
+from sync.server.dashboard.site import XLSX, Denied, pct, url_part
 from sync.server.exports import export_workbook
 from sync.server.summary_pdf import Summary, render
 
@@ -37,6 +37,35 @@ def export_xlsx(current: Current, dash: Dash, village: str = "") -> Response:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     return Response(data, media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename=fieldapp-{village or dash.county.county}-{stamp}.xlsx"})
+
+
+@router.post("/exports/start")
+async def export_start(current: Current, form: Form, dash: Dash) -> Response:
+    """Start the workbook in the background; its page shows the progress and the download."""
+    village = str(form.get("village") or "")[:12]
+    if village:
+        dash.scope_for(current.account, village)
+    name = f"fieldapp-{village or dash.county.county}-{time.strftime('%Y%m%d-%H%M%S')}.xlsx"
+    job = dash.export_jobs.start(current.account.username, name, lambda progress: export_workbook(
+        dash.engine, current.account, county=dash.county.county, village=village or None, zone=dash.zone,
+        progress=progress))
+    return RedirectResponse(f"/dashboard/exports/job/{url_part(job.token)}", 303)
+
+
+@router.get("/exports/job/{token}", response_class=HTMLResponse)
+def export_job(request: Request, token: str, current: Current, dash: Dash) -> Response:
+    job = dash.export_jobs.get(token, current.account.username)
+    if job is None:
+        raise Denied(404, "upload_gone")
+    return dash.render(request, "export_job.html", current.account, current.csrf, job=job)
+
+
+@router.get("/exports/job/{token}/download")
+def export_download(token: str, current: Current, dash: Dash) -> Response:
+    job = dash.export_jobs.get(token, current.account.username)
+    if job is None or job.data is None:
+        raise Denied(404, "upload_gone")
+    return Response(job.data, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename={job.name}"})
 
 
 @router.get("/village/{code}/summary.pdf")

@@ -1,5 +1,6 @@
 """Ops held by the county (quarantine with reason: malformed, outside the device's villages,
-sequence reuse), and one op per (device_id, device_seq) in the merged log.
+sequence reuse), one op per (device_id, device_seq) in the merged log, and the
+login throttle (failed logins per account and per address).
 Frozen once released: change the schema in a new revision.
 
 Ops stored before this revision that reuse a device's sequence number stay in
@@ -40,6 +41,13 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.String(32)),
     )
     op.create_index("held_ops_device_seq", "held_ops", ["device_id", "device_seq"])
+    op.create_table(
+        "login_throttle",
+        sa.Column("key", sa.String(160), primary_key=True),
+        sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("last_at", sa.BigInteger, nullable=False),
+        sa.Column("locked_until", sa.BigInteger, nullable=False),
+    )
     op.create_index("held_ops_status", "held_ops", ["status", "id"])
     conn = op.get_bind()
     dups = conn.execute(sa.text(
@@ -60,6 +68,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ops_device_seq", "ops")
     op.create_index("ops_device_seq", "ops", ["device_id", "device_seq"])
+    op.drop_table("login_throttle")
     op.drop_index("held_ops_status", "held_ops")
     op.drop_index("held_ops_device_seq", "held_ops")
     op.drop_table("held_ops")
