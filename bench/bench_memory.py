@@ -66,8 +66,8 @@ def report(name):
 
 def _run(code: str, *args: str) -> dict[str, float]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FIELDAPP_KDF="minimum")
-    out = subprocess.run([sys.executable, "-c", REPORT + code, *args], capture_output=True, text=True, encoding="utf-8",
-                         env=env, timeout=900, cwd=Path(__file__).resolve().parent.parent)
+    out = subprocess.run([sys.executable, "-c", REPORT + code, *args], capture_output=True, text=True, encoding="utf-8", env=env,
+                         timeout=900, cwd=Path(__file__).resolve().parent.parent)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
     doc: dict[str, float] = {}
