@@ -88,7 +88,7 @@ def main() -> int:
 
         bomb_app = Fieldapp(Store.create(lap, PASS, county="370303"), actor="bench")
         admin = subprocess.run([FIELDAPP, "admin", "--data", str(data), "enroll-code", "--village", VILLAGE,
-                                "--cadre", "bench"], capture_output=True, text=True, check=True)
+                                "--cadre", "bench"], capture_output=True, text=True, encoding="utf-8", check=True)
         enroll(bomb_app, url, admin.stdout.strip())
         bomb_app.add_household(household_input())
         packer = lzma.LZMACompressor(format=lzma.FORMAT_XZ, preset=6)
