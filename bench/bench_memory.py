@@ -66,7 +66,7 @@ def report(name):
 
 def _run(code: str, *args: str) -> dict[str, float]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FIELDAPP_KDF="minimum")
-    out = subprocess.run([sys.executable, "-c", REPORT + code, *args], capture_output=True, text=True, env=env,
+    out = subprocess.run([sys.executable, "-c", REPORT + code, *args], capture_output=True, text=True, encoding="utf-8", env=env,
                          timeout=900, cwd=Path(__file__).resolve().parent.parent)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])

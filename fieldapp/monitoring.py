@@ -101,6 +101,14 @@ def state_label(state: str, lang: str = "zh") -> str:
     return label(STEP_LABELS, state, lang)
 
 
+def trusted_role(device_id: str, claimed: object) -> str:
+    """The role a step is taken in: only the county's own device speaks for a township or the
+    county; a step from any laptop is the village's, whatever its record says."""
+    if device_id.startswith("county:") and claimed in ("township", "county"):
+        return str(claimed)
+    return "village"
+
+
 # ----- policy ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StepRule:
@@ -492,13 +500,12 @@ def plan_warnings(lc: Lifecycle, measures: Sequence[MeasureFacts], *, labour: It
     return out
 
 
-def visit_interval_days(lc: Lifecycle, policy: LifecyclePolicy, by_type: Mapping[str, int], today: date) -> int:
-    """How often the household is visited: by its type while monitored, the reduced 渐退期 schedule
-    after elimination until the 渐退期 ends, then as an ordinary household."""
+def schedule_basis(lc: Lifecycle, policy: LifecyclePolicy, today: date) -> tuple[str, int | None] | None:
+    """What the visit schedule follows: the monitoring type to schedule by and, in the 渐退期, the
+    reduced interval that caps it; None when the lifecycle does not decide (not monitored yet)."""
     if lc.state == ELIMINATED:
-        if lc.phase_out_until is not None and today < lc.phase_out_until:
-            return policy.phase_out_visit_days
-        return by_type.get("none", 365)
-    if lc.monitored and lc.type is not None and lc.type in by_type:
-        return by_type[lc.type]
-    return by_type.get("none", 365)
+        in_phase_out = lc.phase_out_until is not None and today < lc.phase_out_until
+        return ("none", policy.phase_out_visit_days if in_phase_out else None)
+    if lc.monitored and lc.type is not None:
+        return (lc.type, None)
+    return None

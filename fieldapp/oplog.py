@@ -16,6 +16,7 @@ from fieldapp import hlc as hlc_mod
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.ids import uuid7
 from fieldapp.merge import FACT_FIELD, LiveValue, Op, apply_to_register, check_fact, winner
+from fieldapp.monitoring import trusted_role
 from fieldapp.opschema import op_problem
 from fieldapp.schema import SCHEMA_VERSION
 from fieldapp.store import Store, utc_now
@@ -204,10 +205,10 @@ class Projector:
                     v.pop("step"),
                     v.pop("at"),
                     v.pop("actor", op.author),
-                    v.pop("role", "village"),
+                    trusted_role(op.device_id, v.pop("role", "village")),
                     v.pop("note", ""),
                     _dumps(v),
-                    v.get("recorded_at") or utc_now(),
+                    op.hlc,  # steps replay in causal (HLC) order, whatever the devices' wall clocks say
                 ),
             )
         elif op.entity == "campaign":

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from fieldapp.errors import InputRefused
-from fieldapp.fsutil import write_atomic
+from fieldapp.fsutil import atomic_writer, write_atomic
 from fieldapp.merge import Op
 
 MAGIC = b"fieldapp-bundle/v1\n"
@@ -451,10 +451,11 @@ class BundleStream:
     over the SHA-256 of the stream at the end. The bytes wait in a spool file (they are sealed)."""
 
     def __init__(self, *, county: str | None, senders: Callable[[str], Sender | None], kind: str | None,
-                 limit: int) -> None:
+                 limit: int, keep: bool = True) -> None:
         import tempfile
 
         self.county, self.senders, self.kind, self.limit = county, senders, kind, limit
+        self.keep = keep
         self.spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed by finish()
         self.hasher = hashlib.sha256()
         self.head = bytearray()
@@ -494,7 +495,8 @@ class BundleStream:
         if self.seen > self.limit:
             raise BundleTooLarge(self.limit)
         # Everything but the last SIG_SIZE bytes is signed: hash all but a held-back tail.
-        self.spool.write(chunk)
+        if self.keep:
+            self.spool.write(chunk)
         data = bytes(self.tail) + chunk
         self.hasher.update(data[:-SIG_SIZE])
         self.tail = bytearray(data[-SIG_SIZE:])
@@ -508,6 +510,8 @@ class BundleStream:
             if self.seen < self.total:
                 raise refuse("truncated")
             verify_outer_digest(self.header, self.hasher.digest(), bytes(self.tail), self.sender.sign_public)
+            if not self.keep:
+                return b""
             self.spool.seek(0)
             return self.spool.read()
         finally:
@@ -517,7 +521,7 @@ class BundleStream:
         self.spool.close()
 
 
-class BundleTooLarge(InputRefused):  # noqa: N818
+class BundleTooLarge(BundleRefused):  # noqa: N818
     code = "too_large"
 
     def __init__(self, limit: int) -> None:
@@ -617,6 +621,43 @@ def write_bundle_file(folder: Path, name: str, data: bytes, verify: Callable[[by
 
     write_atomic(folder / name, data, read_back)
     return folder / name
+
+
+def check_file(path: Path, *, county: str | None, senders: Callable[[str], Sender | None], kind: str | None,
+               limit: int = 512 * (1 << 20)) -> dict[str, Any]:
+    """Check a bundle file as a stream (header, sender, size, outer signature) without holding it:
+    a relay or the county refuses a 1 GiB junk file after its first chunk. Returns the header."""
+    stream = BundleStream(county=county, senders=senders, kind=kind, limit=limit, keep=False)
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                stream.feed(chunk)
+        stream.finish()
+    except OSError as exc:
+        raise InputRefused(f"cannot read {path}: {exc.strerror}", f"无法读取 {path}：{exc.strerror}") from None
+    finally:
+        stream.close()
+    assert stream.header is not None
+    return stream.header
+
+
+def copy_file(src: Path, folder: Path, name: str) -> Path:
+    """Copy a (checked) bundle file into ``folder`` in chunks, atomically, verified by its hash."""
+    digest = hashlib.sha256()
+    with open(src, "rb") as fh, atomic_writer(Path(folder) / name, lambda part: _same_hash(part, digest)) as out:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+            out.write(chunk)
+    return Path(folder) / name
+
+
+def _same_hash(path: Path, digest: Any) -> None:
+    back = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            back.update(chunk)
+    if back.digest() != digest.digest():
+        raise refuse("damaged")
 
 
 def read_file(path: Path) -> bytes:

@@ -159,10 +159,13 @@ def cmd_admin_revoke(ctx: Any) -> int:
 
 
 def cmd_admin_import_bundle(ctx: Any) -> int:
-    from sync.bundle import read_file
+    from sync.bundle import check_file, read_file
+    from sync.server.app import MAX_BUNDLE_BYTES
 
     c = _county(ctx)
     try:
+        # Checked as a stream first: junk, foreign or oversized files are refused without being read whole.
+        check_file(Path(ctx.args.file), county=c.county, senders=c.sender, kind="uplink", limit=MAX_BUNDLE_BYTES)
         res = c.import_bundle(read_file(Path(ctx.args.file)))
     finally:
         c.close()

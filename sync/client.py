@@ -11,7 +11,7 @@ import os
 import secrets
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -108,6 +108,8 @@ def _request(http: httpx.Client, method: str, path: str, *, retries: int = RETRI
         except httpx.TransportError as exc:
             last = exc
             continue
+        if resp.status_code == 507:  # out of space: say so, the server is there
+            raise _reason(resp)
         if resp.status_code >= 500:
             last = RuntimeError(f"server error {resp.status_code}")
             continue
@@ -192,7 +194,7 @@ def reconcile(app: Any, http: httpx.Client, retries: int = RETRIES) -> int:
     and move unsent ops off numbers taken by others (after a restore from an old backup)."""
     store: Store = app.store
     acked = dv.acked_seq(store)
-    upto = max(acked, int(store.meta("device_seq", "0") or 0))
+    upto = min(max(acked, int(store.meta("device_seq", "0") or 0)), acked + 100_000)  # the server's range cap
     doc = _request(http, "GET", "/api/v1/seqs", sign=signer(store), params={"after": acked, "upto": upto},
                    retries=retries).json()
     return dv.renumber_taken(store, {int(s): str(i) for s, i in doc["ops"]}, int(doc["top_seq"]),
@@ -293,7 +295,6 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
     the queue for the next run (``fieldapp relay --server URL`` without ``--usb``
     just uploads the queue).
     """
-    import hashlib
 
     if usb is not None:
         usb = Path(usb)
@@ -306,6 +307,7 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
     results: list[dict[str, Any]] = []
     devices_seen: set[str] = set()
     sender_of: dict[str, str] = {}  # bundle file -> the device that signed it (for the relay window)
+    proof: dict[str, str] = {}  # device -> SHA-256 of one of its bundles on the stick
     with make_http(server, pem) as http:
         try:
             info = _request(http, "GET", "/api/v1/info", retries=1).json()
@@ -326,32 +328,26 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
         known = {d["device_id"]: bf.Sender(bytes.fromhex(d["sign_public"]), d["status"], d.get("revoked_at"))
                  for d in devices}
         for path in sorted(usb.glob("fieldapp-up-*" + bf.SUFFIX)) if usb is not None else []:
-            data = path.read_bytes()
-            try:
-                outer = bf.check_outer(data, county=info["county"], senders=known.get, kind="uplink")
+            try:  # read as a stream: a huge junk file is refused after its first chunk
+                header = bf.check_file(path, county=info["county"], senders=known.get, kind="uplink")
             except bf.BundleRefused as exc:
                 results.append({"file": path.name, "status": "refused", "code": exc.code, "reason": exc.en,
                                 "reason_zh": exc.zh})
                 continue
-            devices_seen.add(outer.header["sender"])
-            sender_of[path.name] = str(outer.header["sender"])
+            devices_seen.add(header["sender"])
+            sender_of[path.name] = str(header["sender"])
+            proof[str(header["sender"])] = _file_sha256(path).hex()
             queued = queue / path.name
-            if not (queued.exists() and hashlib.sha256(queued.read_bytes()).digest() == hashlib.sha256(data).digest()):
-
-                def same_bundle(back: bytes, data: bytes = data) -> None:
-                    if back != data:
-                        raise bf.refuse("damaged")
-
-                bf.write_bundle_file(queue, path.name, data, same_bundle)
+            if not (queued.exists() and _file_sha256(queued) == _file_sha256(path)):
+                bf.copy_file(path, queue, path.name)
             if not online:
                 results.append({"file": path.name, "status": "queued",
                                 "reason": "kept in the office queue; it is uploaded when the county can be reached",
                                 "reason_zh": "已暂存在本办公室，联网后自动上传"})
         if online:
             for path in sorted(queue.glob("fieldapp-up-*" + bf.SUFFIX)):
-                data = path.read_bytes()
                 try:
-                    resp = http.post("/api/v1/bundles", content=data,
+                    resp = http.post("/api/v1/bundles", content=_file_chunks(path),
                                      headers={"content-type": "application/octet-stream"})
                 except httpx.TransportError:
                     results.append({"file": path.name, "status": "queued",
@@ -373,7 +369,8 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
         if online and usb is not None:
             county_sign = bytes.fromhex(info["county_sign_public"])
             for device_id in sorted(devices_seen):
-                resp = http.get(f"/api/v1/devices/{device_id}/downlink")
+                # The county gives a device's downlink only to whoever shows one of its bundles (by hash).
+                resp = http.get(f"/api/v1/devices/{device_id}/downlink", params={"bundle": proof[device_id]})
                 if resp.status_code != 200:
                     continue
 
@@ -387,6 +384,20 @@ def relay(server: str, usb: Path | None, pem: str | None = None, queue: Path | N
         if r["file"] in sender_of:
             r.setdefault("device", sender_of[r["file"]])
     return {"online": online, "uploaded": results, "downlinks": downlinks, "queued": pending}
+
+
+def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        yield from iter(lambda: fh.read(size), b"")
+
+
+def _file_sha256(path: Path) -> bytes:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for chunk in _file_chunks(path):
+        digest.update(chunk)
+    return digest.digest()
 
 
 def upload_ok(results: list[dict[str, Any]]) -> bool:

@@ -116,4 +116,5 @@ def run_cli(*args: str, home: Path | None = None, passphrase: str = PASS, stdin:
         e["FIELDAPP_HOME"] = str(home)
     e.update(env or {})
     exe = Path(sys.executable).parent / "fieldapp"
-    return subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, env=e, timeout=600)
+    return subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, encoding="utf-8", env=e,
+                          timeout=600)

@@ -73,3 +73,41 @@ def enrolled_laptop(county, home: Path, village: str = "370303102201", actor: st
     doc = county.enroll(code, store.device_id, **dv.public_keys(store), recovery_wrap=None)
     dv.save_enrollment(store, doc, "http://127.0.0.1:9")
     return app
+
+
+def peak_rss_mib(pid: int) -> float:
+    """A process's peak resident set (VmHWM), in MiB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text("utf-8").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
+def chunked_upload(port: int, path: str, total: int, chunk: bytes,
+                   headers: dict[str, str] | None = None) -> tuple[int, int]:
+    """POST ``total`` bytes to 127.0.0.1:``port`` as a chunked body (no Content-Length) over a raw
+    socket; returns (HTTP status, bytes sent before the server answered or closed)."""
+    import socket
+
+    head = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Transfer-Encoding: chunked",
+            "Content-Type: application/octet-stream", *(f"{k}: {v}" for k, v in (headers or {}).items()), "", ""]
+    sent = 0
+    with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
+        sock.sendall("\r\n".join(head).encode())
+        try:
+            while sent < total:
+                sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                sent += len(chunk)
+            sock.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = b""
+        try:
+            while b"\r\n" not in answer:
+                part = sock.recv(4096)
+                if not part:
+                    break
+                answer += part
+        except ConnectionResetError:
+            pass
+    return int(answer.split(b" ")[1]) if answer.startswith(b"HTTP/") else 0, sent

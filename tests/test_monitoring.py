@@ -272,9 +272,6 @@ def test_condition_text_in_both_languages():
 
 
 # ----- 渐退期 and the visit schedule -------------------------------------------------------------------------
-BY_TYPE = load_policy().visit_days_by_monitoring_type
-
-
 def test_phase_out_keeps_a_reduced_schedule_until_it_ends():
     steps = [*walk(TO_MONITORING, date(2026, 1, 2)), *walk([mon.ELIM_PROPOSED, *ELIM], date(2026, 8, 1))]
     elim_on = steps[-1].at
@@ -283,9 +280,10 @@ def test_phase_out_keeps_a_reduced_schedule_until_it_ends():
     after = mon.replay(steps, POLICY, until)
     assert during.in_phase_out and during.phase_out_until == until
     assert not after.in_phase_out
-    assert mon.visit_interval_days(during, POLICY, BY_TYPE, until - timedelta(days=1)) == POLICY.phase_out_visit_days
-    assert mon.visit_interval_days(after, POLICY, BY_TYPE, until) == BY_TYPE["none"]
-    assert mon.visit_interval_days(MONITORED, POLICY, BY_TYPE, AFTER) == BY_TYPE["marginal"]
+    assert mon.schedule_basis(during, POLICY, until - timedelta(days=1)) == ("none", POLICY.phase_out_visit_days)
+    assert mon.schedule_basis(after, POLICY, until) == ("none", None)
+    assert mon.schedule_basis(MONITORED, POLICY, AFTER) == ("marginal", None)
+    assert mon.schedule_basis(mon.replay(walk([mon.PROPOSED]), POLICY, D0), POLICY, D0) is None
 
 
 @pytest.mark.parametrize("d, months, expected", [

@@ -218,7 +218,9 @@ def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link,
     doc = admin.client.get("/dashboard/api/monitoring/counts").json()
     assert doc["by_group"] == {"in_identification": 1, "monitoring": 1, "in_elimination": 0, "eliminated": 0}
     assert doc["by_type"] == {"unstable": 1} and doc["steps_due"] == 1
-    assert doc["held_back"] == {"income_below_line": 1, "indicator_not_met": 1, "no_developmental_measure": 1}
+    # income 3000 against 38000 last year: a shock as well (CLI.md "shock")
+    assert doc["held_back"] == {"income_below_line": 1, "indicator_not_met": 1, "rigid_spending": 1,
+                                "no_developmental_measure": 1}
     assert [u["code"] for u in doc["units"]] == ["370303102"]
     page = admin.client.get("/dashboard/monitoring").text
     assert 'data-condition="income_below_line"' in page and "观察期内有走访人均纯收入低于监测线" in page
@@ -238,6 +240,8 @@ def test_dashboard_steps_counts_and_export(county: Any, linked: tuple[Any, Link,
     total = [c.value for c in counts_sheet[counts_sheet.max_row]]
     assert total[header.index("监测帮扶中")] == 1 and total[header.index("识别中")] == 1
     assert total[header.index("逾期环节")] == doc["steps_overdue"]
+    assert total[header.index("监测帮扶中: 一般农户")] == doc["by_household_type"]["ordinary"] == 1
+    assert 'data-testid="ht-ordinary">1<' in admin.client.get("/dashboard/monitoring").text
     households = {r[0].value: [c.value for c in r] for r in wb.worksheets[2].iter_rows(min_row=2)}
     assert set(households) == {hid, other}
 
@@ -388,3 +392,39 @@ def test_admin_monitor_commands_against_a_running_server(server: Any, tmp_path: 
     assert (doc["state"], doc["since"]) == ("monitoring", at)
     assert [s["actor"] for s in doc["steps"]][-1] == "县乡村振兴局"
     assert [(d["state"], d["next_step"]) for d in lap("monitor", "due")] == [("monitoring", None)]
+
+
+def test_steps_replay_in_causal_order_when_the_laptop_clock_runs_ahead(county: Any,
+                                                                       linked: tuple[Any, Link, str]) -> None:
+    import time as _time
+
+    app, link, hid = linked
+    ahead = 40 * 60 * 1000  # the laptop's clock is 40 minutes fast (within what the server accepts)
+    app.store.clock.now = lambda: _time.time_ns() // 1_000_000 + ahead
+    app.propose_monitoring(hid, "marginal")
+    link.push()
+    lifecycle.approve(county, hid, at=None, actor="county")  # server time: "before" the proposal's clock
+    with county.engine.connect() as conn:
+        assert lifecycle.lifecycles(conn, lifecycle.county_policy(county), date.today(), hids=[hid])[0] \
+            .lifecycle.state == mon.MONITORING
+    link.pull()
+    lc = app.monitor_status(hid).lifecycle
+    assert lc.state == mon.MONITORING and lc.ignored == ()
+
+
+def test_a_laptop_cannot_take_the_countys_steps_by_claiming_its_role(county: Any,
+                                                                      linked: tuple[Any, Link, str]) -> None:
+    from fieldapp.ids import uuid7
+
+    app, link, hid = linked
+    app.propose_monitoring(hid, "marginal")
+    for step in [r.step for r in app.policy.lifecycle.identification]:
+        forged = {"household_id": hid, "step": step, "at": date.today().isoformat(), "actor": "冒充", "role": "county",
+                  "note": ""}
+        app._write(lambda f=forged: app.ops.fact("monitor_step", uuid7(), f, "冒充"))
+    lc = app.monitor_status(hid).lifecycle
+    assert lc.state == mon.PROPOSED and len(lc.ignored) == len(app.policy.lifecycle.identification)
+    link.push()
+    with county.engine.connect() as conn:
+        row = lifecycle.lifecycles(conn, lifecycle.county_policy(county), date.today(), hids=[hid])[0]
+    assert row.lifecycle.state == mon.PROPOSED

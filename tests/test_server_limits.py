@@ -8,12 +8,12 @@ process itself (VmHWM, its peak resident set)."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
+import servers
 from conftest import PASS, household_input
 from servers import FIELDAPP
 from servers import CountyServer as Server
@@ -24,37 +24,12 @@ MiB = 1024 * 1024
 
 def peak_rss_mib(srv: Server) -> float:
     assert srv.proc is not None
-    for line in Path(f"/proc/{srv.proc.pid}/status").read_text("utf-8").splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmHWM")
+    return servers.peak_rss_mib(srv.proc.pid)
 
 
-def chunked_upload(srv: Server, path: str, total: int, chunk: bytes, headers: dict[str, str] | None = None) -> tuple[int, int]:
-    """POST ``total`` bytes as a chunked body (no Content-Length) over a raw socket; returns
-    (HTTP status, bytes the server took before it answered)."""
-    head = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{srv.port}", "Transfer-Encoding: chunked",
-            "Content-Type: application/octet-stream", *(f"{k}: {v}" for k, v in (headers or {}).items()), "", ""]
-    sent = 0
-    with socket.create_connection(("127.0.0.1", srv.port), timeout=60) as sock:
-        sock.sendall("\r\n".join(head).encode())
-        try:
-            while sent < total:
-                sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
-                sent += len(chunk)
-            sock.sendall(b"0\r\n\r\n")
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        answer = b""
-        try:
-            while b"\r\n" not in answer:
-                part = sock.recv(4096)
-                if not part:
-                    break
-                answer += part
-        except ConnectionResetError:
-            pass
-    return int(answer.split(b" ")[1]) if answer.startswith(b"HTTP/") else 0, sent
+def chunked_upload(srv: Server, path: str, total: int, chunk: bytes,
+                   headers: dict[str, str] | None = None) -> tuple[int, int]:
+    return servers.chunked_upload(srv.port, path, total, chunk, headers)
 
 
 def test_limits_before_work(server: Server, tmp_path: Path) -> None:  # noqa: F811
@@ -89,6 +64,11 @@ def test_limits_before_work(server: Server, tmp_path: Path) -> None:  # noqa: F8
         after_sig = peak_rss_mib(server)
         print(f"{len(body) // MiB} MiB push, bad signature: {r.status_code}; peak RSS {after_sig:.0f} MiB")
         assert r.status_code == 401 and after_sig - idle < 120
+        # Nobody makes the county build a device's downlink without showing one of its bundles.
+        down = f"{server.url}/api/v1/devices/{app.store.device_id}/downlink"
+        statuses = [httpx.get(down).status_code, httpx.get(down, params={"bundle": "0" * 64}).status_code]
+        print(f"anonymous downlink requests: {statuses}")
+        assert statuses == [422, 403]
     finally:
         app.store.close()
     # Hardening headers on every response; no public API documents.
@@ -149,3 +129,38 @@ def test_first_start_without_a_county_is_refused_in_one_line(tmp_path: Path) -> 
     print(f"first admin without --county: exit {out.returncode}: {out.stderr.strip()}")
     assert out.returncode != 0 and "--county" in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_full_database_reaches_the_laptop_plainly(county, tmp_path: Path) -> None:
+    """The county's disk fills up: the laptop hears 'cannot store data now (out of space)',
+    not 'cannot be reached', and loses nothing."""
+    import sqlalchemy as sa
+    from fastapi.testclient import TestClient
+    from servers import enrolled_laptop
+
+    from fieldapp.errors import InputRefused
+    from fieldapp.oplog import outbox_size
+    from sync.client import push
+    from sync.server.app import create_app
+
+    app = enrolled_laptop(county, tmp_path / "lap")
+    try:
+        for i in range(20):
+            app.add_household(household_input(phone=f"1380000{i:04d}", members=[{"name": f"户主{i}", "relation": "head"}]))
+        with county.engine.connect() as conn:
+            pages = int(conn.exec_driver_sql("PRAGMA page_count").scalar() or 0)
+
+        @sa.event.listens_for(county.engine, "connect")
+        def _full(dbapi_conn, _rec) -> None:  # the disk has no room for one more page
+            dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+        county.engine.dispose()
+        pending = outbox_size(app.store)
+        with pytest.raises(InputRefused) as err:
+            push(app, TestClient(create_app(county)), retries=0)
+        print(f"push to a full county database: {err.value.code}: {err.value.en}; {outbox_size(app.store)} of "
+              f"{pending} changes still waiting")
+        assert err.value.code == "server_full" and "out of space" in err.value.en
+        assert outbox_size(app.store) == pending
+    finally:
+        app.store.close()

@@ -58,7 +58,7 @@ def vector_county(tmp_path: Path):
 
     data = tmp_path / "county"
     data.mkdir()
-    (data / "box.key").write_text(INDEX["keys"]["county_box"])
+    (data / "box.key").write_text(INDEX["keys"]["county_box"], "ascii")
     c = County(data, county=INDEX["county"])
     for device_id, d in INDEX["devices"].items():
         code = c.create_enroll_code([VILLAGE], "vector")

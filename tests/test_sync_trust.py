@@ -229,3 +229,41 @@ def test_restore_from_an_old_backup_converges(server: Server, tmp_path: Path) ->
     finally:
         a.store.close()
         b.store.close()
+
+
+def test_dashboard_held_page_releases_and_rejects(county, tmp_path: Path) -> None:
+    """The county sees held changes on the dashboard and releases or rejects them (CSRF-protected forms)."""
+    import re
+
+    from fastapi.testclient import TestClient
+    from servers import enrolled_laptop
+
+    from fieldapp.oplog import outbox
+    from sync.server.accounts import create_account
+    from sync.server.app import create_app
+
+    app = enrolled_laptop(county, tmp_path / "lap")
+    try:
+        with app.store.tx():
+            app.ops.fact("household", uuid7(), {"village_code": V2}, "a")
+            app.ops.fact("household", uuid7(), {"village_code": V2}, "a")
+        assert county.push(app.store.device_id, outbox(app.store))["held"] == 2
+        create_account(county.engine, county.county, "boss", "boss-password-2026", "county", None)
+        web = TestClient(create_app(county), follow_redirects=False)
+        page = web.get("/dashboard/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert token is not None
+        assert web.post("/dashboard/login", data={"csrf": token.group(1), "username": "boss",
+                                                  "password": "boss-password-2026"}).status_code == 303
+        held_page = web.get("/dashboard/held")
+        assert held_page.status_code == 200 and held_page.text.count('data-testid="held-reason"') == 2
+        csrf = re.search(r'name="csrf" value="([^"]+)"', held_page.text)
+        assert csrf is not None
+        ids = [h["id"] for h in county.held_ops()]
+        assert web.post(f"/dashboard/held/{ids[0]}/release", data={"csrf": "wrong"}).status_code == 403
+        assert web.post(f"/dashboard/held/{ids[0]}/release", data={"csrf": csrf.group(1)}).status_code == 303
+        assert web.post(f"/dashboard/held/{ids[1]}/reject", data={"csrf": csrf.group(1)}).status_code == 303
+        print(f"dashboard: 2 held, released 1, rejected 1; households now {county.stats()['households']}")
+        assert county.held_ops() == [] and county.stats()["households"] == 1
+    finally:
+        app.store.close()

@@ -16,15 +16,21 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# Everything that ships in the bundle or runs the build and the benchmarks.
+sys.path.insert(0, str(ROOT / "scripts" / "windows"))
+from winbuild import CORE_TESTS  # noqa: E402
+
+# Everything that ships in the bundle or runs the build and the benchmarks, and the
+# tests that `make test-windows` runs under the Windows Python.
 SOURCES = sorted(
     [p for d in ("fieldapp", "ui", "sync", "bench", "scripts") for p in (ROOT / d).rglob("*.py")]
-    + [ROOT / "build.spec"]
+    + [ROOT / "build.spec", ROOT / "tests" / "conftest.py"]
+    + [ROOT / "tests" / name for name in CORE_TESTS]
 )
 SUBPROCESS_TEXT = {"run", "check_output", "Popen", "call", "check_call"}
 

@@ -294,6 +294,7 @@ class HouseholdServices(UnitOfWork):
                 "household_type": r[5], "monitoring_type": r[6], "card_serial": r[7],
                 "members": members.get(r[0], 0), "last_visit": lv, "overall": overall,
                 "open_problems": open_p.get(r[0], 0),
+                "next_visit_entered": entered,
                 "next_visit_due": due.isoformat() if due else None,
                 "overdue": (due is None) or (due < today),
             })

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from fieldapp import monitoring as mon
@@ -264,14 +264,21 @@ class MonitoringServices(VisitServices):
         lcs = self._all_lifecycles(today)
         if not lcs:
             return rows, lcs
-        by_type = self.policy.visit_days_by_monitoring_type
+        from fieldapp.schedule import DEFAULT_ROLE, next_visit_due, parse_due, visit_interval
+
+        role = self.store.meta("role") or DEFAULT_ROLE
         for r in rows:
             lc = lcs.get(r["id"])
-            if lc is None or not r["last_visit"]:
+            basis = mon.schedule_basis(lc, self.policy.lifecycle, today) if lc is not None else None
+            if basis is None:
                 continue
-            days = mon.visit_interval_days(lc, self.policy.lifecycle, by_type, today)
-            due = parse_dt(r["last_visit"]).date() + timedelta(days=days)
-            r["next_visit_due"], r["overdue"] = due.isoformat(), due < today
+            days = visit_interval(self.policy, basis[0], r["household_type"], role)
+            if basis[1] is not None:
+                days = min(days, basis[1])
+            last = parse_dt(r["last_visit"]).date() if r["last_visit"] else None
+            due = next_visit_due(last, parse_due(r.get("next_visit_entered")), days)
+            r["next_visit_due"] = due.isoformat() if due else None
+            r["overdue"] = due is None or due < today
         return rows, lcs
 
     def monitoring_rows(self, today: date | None = None) -> list[MonitorRow]:

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import exc as sa_exc
 from starlette.concurrency import run_in_threadpool
 
 from fieldapp.errors import FieldappError
@@ -132,6 +133,19 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+OUT_OF_SPACE = ("the county server cannot store data now (out of space); nothing was lost, try later",
+                "县服务器现在无法保存数据（空间已满）；数据没有丢失，请稍后再试")
+
+
+def out_of_space(exc: BaseException) -> bool:
+    """A full disk or database: SQLite's SQLITE_FULL, PostgreSQL's class 53 (insufficient resources)."""
+    orig = getattr(exc, "orig", exc)
+    if str(getattr(orig, "sqlstate", "") or "").startswith("53"):
+        return True
+    text = str(orig).lower()
+    return "disk is full" in text or "no space left" in text
+
+
 def _problem(status: int, code: str, en: str, zh: str) -> JSONResponse:
     return JSONResponse({"code": code, "reason": en, "reason_zh": zh}, status_code=status)
 
@@ -144,6 +158,12 @@ def create_app(county: County, *, api_docs: bool = False) -> Any:
                   docs_url="/docs" if api_docs else None, redoc_url=None,
                   openapi_url="/openapi.json" if api_docs else None)
     app.state.county = county
+
+    @app.exception_handler(sa_exc.OperationalError)
+    async def _database_error(_req: Request, exc: sa_exc.OperationalError) -> JSONResponse:
+        if not out_of_space(exc):
+            raise exc
+        return _problem(507, "server_full", OUT_OF_SPACE[0], OUT_OF_SPACE[1])
 
     @app.exception_handler(BodyTooLarge)
     async def _too_large(_req: Request, exc: BodyTooLarge) -> JSONResponse:
@@ -265,9 +285,10 @@ def create_app(county: County, *, api_docs: bool = False) -> Any:
         responses={**ERRORS, 200: {"content": {"application/octet-stream": {}}}},
         response_class=Response,
     )
-    def downlink(device_id: UuidPath) -> Response:
-        """The device's latest downlink bundle (sealed to the device; a relay cannot read it)."""
-        return Response(county.downlink(device_id), media_type="application/octet-stream")
+    def downlink(device_id: UuidPath, bundle: Annotated[str, Query(pattern=r"^[0-9a-f]{64}$")]) -> Response:
+        """The device's latest downlink bundle (sealed to the device; a relay cannot read it), for whoever
+        shows ``bundle``: the SHA-256 of an uplink bundle of that device the county received."""
+        return Response(county.downlink(device_id, proof=bundle), media_type="application/octet-stream")
 
     @app.exception_handler(ValidationError)
     async def _invalid(_req: Request, exc: ValidationError) -> JSONResponse:

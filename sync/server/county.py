@@ -168,9 +168,10 @@ class CountyKeys:
         else:
             private, public = generate_recovery_keypair()
         out = recovery_key_path(data, county)
-        if out.exists():
-            raise InputRefused(f"{out} exists already; move it away (offline) and start again",
-                               f"{out} 已存在；请先将其移走（离线保存）后再启动")
+        n = 1
+        while out.exists():  # never overwrite a key file (it may be the only copy of an older key)
+            n += 1
+            out = out.with_name(f"{recovery_key_path(data, county).stem}-{n}.key")
         write_atomic(out, seal_recovery_private(private, public, passphrase, county))
         write_atomic(data / "recovery.pub", (public.hex() + "\n").encode("ascii"))
         if old.exists():
@@ -426,6 +427,10 @@ class County:
             done = conn.execute(sa.select(t.bundles).where(t.bundles.c.sha256 == opened.sha256)).first()
             base = {"device_id": device_id, "ops": len(opened.ops), "sha256": opened.sha256}
             if done is not None or (opened.ops and m["seq_to"] <= dev.hw_seq):
+                if done is None:  # the same ops again in another file: it proves the sender all the same
+                    conn.execute(t.bundles.insert().values(
+                        sha256=opened.sha256, device_id=device_id, seq_from=m["seq_from"], seq_to=m["seq_to"],
+                        ops=len(opened.ops), imported_at=utc_now()))
                 why = bf.refuse("already_imported")
                 return {**base, "status": "already_imported", "stored": 0, "acked_seq": dev.hw_seq,
                         "held": held_count(conn, device_id), "reason": why.en, "reason_zh": why.zh}
@@ -580,12 +585,21 @@ class County:
                           h.sender == device_id, h.device_id == device_id)).scalar() or 0))
         return {"acked_seq": int(dev.hw_seq), "top_seq": top, "ops": sorted([s, i] for s, i in pairs.items())}
 
-    def downlink(self, device_id: str, limit: int = 200_000) -> bytes:
-        """The device's latest downlink bundle: its ack and the ops of its villages it lacks."""
+    def downlink(self, device_id: str, limit: int = 200_000, proof: str | None = None) -> bytes:
+        """The device's latest downlink bundle: its ack and the ops of its villages it lacks.
+
+        Over HTTP ``proof`` is required: the SHA-256 of an uplink bundle of this device the county
+        received (what a relay holding that bundle knows), so nobody can make the county build and
+        compress bundles at will."""
         with self.engine.connect() as conn:
             dev = self.device(conn, device_id)
             if dev is None:
                 raise Refused("unknown_device", "no such device", "没有该设备", 404)
+            b = t.bundles.c
+            if proof is not None and conn.execute(sa.select(b.sha256).where(
+                    b.sha256 == proof, b.device_id == device_id)).first() is None:
+                raise Refused("no_proof", "a device's downlink is given only with the hash of a bundle it sent",
+                              "只有出示该设备上传过的数据包的哈希值，才能取得其下行数据包", 403)
             if dev.status != "active":
                 raise Refused("revoked_device", "this laptop's access was revoked", "该笔记本已被停用", 403)
             ops, cursor, _more = self.ops_for(conn, device_id, json.loads(dev.villages), int(dev.confirmed_cursor), limit)

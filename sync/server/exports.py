@@ -132,32 +132,31 @@ def export_workbook(engine: Engine, account: Account, *, county: str, village: s
             ["范围 / scope", village or (account.township or county)], ["户数 / households", counts["hh"]],
             ["说明", "本文件含个人信息，仅限工作使用；导出已记入访问日志。"]])
         sheet(SHEETS[1], ["户ID", "户编号", "村代码", "组", "户主", "家庭人口数", "联系电话", "家庭住址", "户类型",
-                                    "监测对象类别", "状态", "帮扶责任人", "最近走访"],
-                    ([r.household_id, r.roster_no or "", r.village_code, r.grp, r.head_name, r.members, r.phone,
-                      r.address, _label("household_type", r.household_type),
-                      _label("monitoring_type", r.monitoring_type), _status(r.status), r.cadre, at(r.last_visit_at)]
-                     for r in rows("hh")))
+                   "监测对象类别", "状态", "帮扶责任人", "最近走访"],
+              ([r.household_id, r.roster_no or "", r.village_code, r.grp, r.head_name, r.members, r.phone,
+               r.address, _label("household_type", r.household_type),
+               _label("monitoring_type", r.monitoring_type), _status(r.status), r.cadre, at(r.last_visit_at)]
+              for r in rows("hh")))
         sheet(SHEETS[2], ["成员ID", "户ID", "户编号", "村代码", "姓名", "与户主关系", "身份证号", "性别", "出生日期",
-                                    "联系电话", "状态"],
-                    ([r.member_id, r.household_id, r.roster_no or "", r.village_code, r.name,
-                      _label("relation", r.relation), r.id_number, _label("sex", r.sex), day(r.birth_date), r.phone,
-                      _status(r.status)] for r in rows("members")))
+                   "联系电话", "状态"],
+              ([r.member_id, r.household_id, r.roster_no or "", r.village_code, r.name,
+               _label("relation", r.relation), r.id_number, _label("sex", r.sex), day(r.birth_date), r.phone,
+               _status(r.status)] for r in rows("members")))
         sheet(SHEETS[3], ["户ID", "户编号", "村代码", "户主", "走访时间", "综合",
-                                    *[_label("indicator", i) for i in d.INDICATORS]],
-                    ([r.household_id, r.roster_no or "", r.village_code, r.head_name, at(r.last_visit_at),
-                      _label("verdict", r.overall), *[_label("verdict", getattr(r, f"v_{i}")) for i in d.INDICATORS]]
-                     for r in rows("assessed")))
+                   *[_label("indicator", i) for i in d.INDICATORS]],
+              ([r.household_id, r.roster_no or "", r.village_code, r.head_name, at(r.last_visit_at),
+               _label("verdict", r.overall), *[_label("verdict", getattr(r, f"v_{i}")) for i in d.INDICATORS]]
+              for r in rows("assessed")))
         sheet(SHEETS[4], ["问题ID", "户ID", "村代码", "指标", "类别", "来源", "问题描述", "发现日期", "整改期限",
-                                    "状态", "销号时间"],
-                    ([r.problem_id, r.household_id, r.village_code, _label("indicator", r.indicator),
-                      _label("problem_category", r.category), _label("problem_source", r.source), r.reason,
-                      at(r.opened_at), day(r.deadline), _label("problem_status", r.status), at(r.closed_at)]
-                     for r in rows("problems")))
+                   "状态", "销号时间"],
+              ([r.problem_id, r.household_id, r.village_code, _label("indicator", r.indicator),
+               _label("problem_category", r.category), _label("problem_source", r.source), r.reason,
+               at(r.opened_at), day(r.deadline), _label("problem_status", r.status), at(r.closed_at)]
+              for r in rows("problems")))
         sheet(SHEETS[5], ["日期", "走访ID", "户ID", "村代码", "走访时间", "走访人", "核查结果", "说明", "核查人",
-                                    "核查时间"],
-                    ([day(r.day), r.visit_id, r.household_id, r.village_code, at(r.visited_at), r.visitor,
-                      outcome_zh(r.outcome), r.note, r.recorded_by or "", at(r.recorded_at)] for r in rows("checks")),
-                    )
+                   "核查时间"],
+              ([day(r.day), r.visit_id, r.household_id, r.village_code, at(r.visited_at), r.visitor,
+               outcome_zh(r.outcome), r.note, r.recorded_by or "", at(r.recorded_at)] for r in rows("checks")))
     wb.close()
     progress.done = progress.total
     return out.getvalue()

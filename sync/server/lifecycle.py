@@ -8,9 +8,10 @@ inputs from the server's op log and state tables.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -45,7 +46,7 @@ monitor_steps = sa.Table(
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("data", sa.Text, nullable=False),
-    sa.Column("recorded_at", sa.String(40), nullable=False),
+    sa.Column("recorded_at", sa.String(40), nullable=False),  # the HLC of the step's op: the replay order
     sa.Column("device_id", sa.String(64), nullable=False),
 )
 
@@ -64,11 +65,13 @@ def project_steps(conn: Connection, ops: Iterable[Op], stored: Mapping[tuple[str
     if not ids:
         return
     facts: dict[str, tuple[dict[str, Any], str]] = {}
-    for eid, value, device in select_in(
-            conn, "SELECT entity_id, value, device_id FROM ops WHERE field = ? AND entity = ? AND entity_id {ids}"
+    clocks: dict[str, str] = {}
+    for eid, value, device, hlc in select_in(
+            conn, "SELECT entity_id, value, device_id, hlc FROM ops WHERE field = ? AND entity = ? AND entity_id {ids}"
                   " ORDER BY seq DESC", ids, FACT_FIELD, "monitor_step"):
         v = _loads(value)
         facts[eid] = (v if isinstance(v, dict) else {}, device)
+        clocks[eid] = hlc
     if stored:
         facts.update({i: hit for (e, i), hit in stored.items() if e == "monitor_step" and i in facts})
     hids = {str(v.get("household_id") or "") for v, _ in facts.values()}
@@ -78,8 +81,8 @@ def project_steps(conn: Connection, ops: Iterable[Op], stored: Mapping[tuple[str
         hid = str(v.get("household_id") or "")
         data = {k: v[k] for k in ("type", "mode", "evidence") if v.get(k) is not None}
         rows.append((sid, hid, villages.get(hid, ""), str(v.get("step") or ""), str(v.get("at") or "")[:10],
-                     str(v.get("actor") or ""), str(v.get("role") or "village"), str(v.get("note") or ""),
-                     json.dumps(data, ensure_ascii=False, sort_keys=True), str(v.get("recorded_at") or ""), device))
+                     str(v.get("actor") or ""), mon.trusted_role(device, v.get("role")), str(v.get("note") or ""),
+                     json.dumps(data, ensure_ascii=False, sort_keys=True), clocks[sid], device))
     upsert_rows(conn, monitor_steps, STEP_COLUMNS, ("step_id",), rows)
 
 
@@ -214,6 +217,10 @@ def take_steps(county: Any, hid: str, names: list[str], *, at: str | None, actor
             raise NotFound(f"no household with id {hid}", f"找不到编号为 {hid} 的户")
         steps = steps_of(conn, [hid]).get(hid, [])
         w = _county_writer(conn, county.county, actor)
+        # After every step it saw (the steps replay in HLC order), whatever the laptops' clocks say.
+        for s in steps:
+            with contextlib.suppress(ValueError):
+                w.clock.observe(s.recorded_at)
         ids = []
         for name in names:
             lc = mon.replay(steps, policy.lifecycle, day)
@@ -230,6 +237,7 @@ def take_steps(county: Any, hid: str, names: list[str], *, at: str | None, actor
             if step.mode:
                 value["mode"] = step.mode
             w.op("monitor_step", sid, FACT_FIELD, value)
+            step = replace(step, recorded_at=w.ops[-1].hlc)
             after = mon.replay([*steps, step], policy.lifecycle, day)
             if name == mon.APPROVED or (name == mon.REVERTED and after.type):
                 w.op("household", hid, "monitoring_type", after.type, _live_ids(conn, "household", hid, "monitoring_type"))

@@ -8,6 +8,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "app": ("防止返贫动态监测 · 县级管理", "Return-to-poverty monitoring · County admin"),
     "login": ("登录", "Log in"), "logout": ("退出", "Log out"), "username": ("用户名", "User name"),
     "password": ("密码", "Password"), "bad_login": ("用户名或密码错误", "Wrong user name or password"),
+    "held_changes": ("暂扣的修改", "Held changes"),
+    "held_intro": ("以下修改未存入县里数据：超出设备负责的村、格式有误或序号重复。放行即作为县里的决定存入；驳回则永久不用。",
+                   "These changes were not stored: outside the laptop's villages, malformed, or a reused sequence number. "
+                   "Release stores one as the county's decision; reject drops it for good."),
+    "release": ("放行", "Release"), "reject": ("驳回", "Reject"),
     "login_locked": ("登录失败次数过多，暂时锁定。可再次尝试的时间：", "Too many failed logins. You can try again at"),
     "overview": ("总览", "Overview"), "county": ("全县", "County"), "township": ("乡镇", "Township"),
     "village": ("村", "Village"), "households": ("户数", "Households"), "monitored": ("监测对象", "Monitored"),

@@ -5,6 +5,7 @@ from sync.server.dashboard.routes import (
     campaigns,
     devices,
     exports,
+    held,
     lists,
     monitoring,
     overview,
@@ -13,4 +14,4 @@ from sync.server.dashboard.routes import (
 )
 
 ROUTERS = (overview.router, roster.router, spotchecks.router, devices.router, accounts.router, exports.router,
-           lists.router, monitoring.router, campaigns.router)
+           lists.router, monitoring.router, campaigns.router, held.router)

@@ -18,7 +18,7 @@ from sync.server import lifecycle
 from sync.server.accounts import Account, log_access
 from sync.server.dashboard import queries
 from sync.server.dashboard.deps import Current, Dash, Form, WriterCurrent
-from sync.server.dashboard.queries import Scope
+from sync.server.dashboard.queries import HOUSEHOLD_TYPES, Scope
 from sync.server.dashboard.site import XLSX, Dashboard, Denied, url_part
 from sync.server.exports import workbook_bytes
 from sync.server.ingest import select_in
@@ -211,13 +211,14 @@ def export_counts(request: Request, current: Current, dash: Dash, scope: str = "
             *(label("monitoring_type", t, lang) for t in mon.MONITORING_TYPES), text("steps_due", lang),
             text("steps_overdue", lang), text("candidates", lang),
             *(f"{text('held_back', lang)}: {mon.label(mon.CONDITION_TEXT, c, lang)}" for c in mon.CONDITIONS),
-            text("phase_out_ending", lang)]
+            text("phase_out_ending", lang), *(f"{text('monitoring', lang)}: {label('household_type', t, lang)}"
+                                              for t in HOUSEHOLD_TYPES)]
 
     def line(c: lifecycle.LifecycleCounts, name: str) -> list[Any]:
         g = _grouped(c)
         return [name, *(g[k] for k in STATE_GROUPS), *(c.by_type.get(t, 0) for t in mon.MONITORING_TYPES),
                 c.steps_due, c.steps_overdue, c.candidates, *(c.held_back.get(k, 0) for k in mon.CONDITIONS),
-                c.phase_out_ending]
+                c.phase_out_ending, *(c.by_household_type.get(t, 0) for t in HOUSEHOLD_TYPES)]
 
     count_rows = [line(u, u.code) for u in units.values()] + [line(total, f"{text('total', lang)} {sc.code}")]
     hh_head = [text("household", lang), text("village", lang), text("head", lang), text("state", lang),
