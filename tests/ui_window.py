@@ -9,6 +9,7 @@ from typing import Any
 
 from conftest import PASS
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from fieldapp.services import Fieldapp
 from fieldapp.store import Store
@@ -30,9 +31,10 @@ def unlocked_window(qtbot: Any, tmp_path: Path, household: dict[str, Any]) -> It
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()
-    win.activateWindow()
     win.on_opened(app)
     session.worker.wait()
+    win.activateWindow()  # keys go to the active window, as on a desktop
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
     yield win, app, hid, home
     session.worker.wait()
     if session.is_open:
