@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from fieldapp import monitoring as mon
+from fieldapp.campaigns import state_group
 from fieldapp.codes import label
 from fieldapp.errors import FieldappError
 from sync.server import lifecycle
@@ -64,16 +65,6 @@ STATE_GROUPS = ("in_identification", "monitoring", "in_elimination", "eliminated
 def text(key: str, lang: str) -> str:
     pair = TEXT.get(key)
     return key if pair is None else (pair[0] if lang == "zh" else pair[1])
-
-
-def state_group(state: str) -> str:
-    if state == mon.MONITORING:
-        return "monitoring"
-    if state == mon.ELIMINATED:
-        return "eliminated"
-    if state == mon.ELIM_PROPOSED or state in mon.ELIMINATION_CHECKS:
-        return "in_elimination"
-    return "in_identification"
 
 
 def _scope(dash: Dashboard, account: Account, code: str) -> Scope:
