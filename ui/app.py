@@ -15,7 +15,7 @@ from ui import i18n
 from ui.autolock import IdleLock
 from ui.errors import install_excepthook, set_language
 from ui.main_window import MainWindow
-from ui.session import Session
+from ui.session import Session, setting_number
 
 STYLE = """
 QLabel#hint { color: #555555; }
@@ -75,7 +75,7 @@ def run_gui(home: Path, screenshot_dir: str | None = None, lang: str | None = No
         return render_all(Path(home), Path(screenshot_dir), [i18n.normalise_lang(lang)] if lang else list(i18n.LANGS))
     s = settings()
     lang = i18n.normalise_lang(lang or str(s.value("ui/language", "") or os.environ.get("FIELDAPP_LANG", "") or i18n.DEFAULT_LANG))
-    app = make_app(lang, int(s.value("ui/text_size", 11)))
+    app = make_app(lang, int(setting_number(s.value("ui/text_size", 11))))
     from PySide6.QtGui import QIcon
 
     from fieldapp.resources import resource_path
@@ -102,7 +102,7 @@ def run_gui(home: Path, screenshot_dir: str | None = None, lang: str | None = No
         return 3
     install_excepthook()
     session = Session(Path(home), lang, s)
-    idle = IdleLock(float(s.value("security/autolock_minutes", 10)))
+    idle = IdleLock(float(setting_number(s.value("security/autolock_minutes", 10))))
     window = MainWindow(session, idle=idle)
     window.translators = translators
     app.installEventFilter(idle)

@@ -139,7 +139,8 @@ class CardsDialog(QDialog):
         self.progress.setRange(0, len(cards))
         return self.session.worker.run(lambda p, c: render_cards_pdf(cards, path, "a4", lang, p),
                                        lambda pages: self.progress.setVisible(False),
-                                       lambda e, tb: show_error(self, e, tb), self.progress.setValue, uses_store=False)
+                                       lambda e, tb: show_error(self, e, tb),
+                                       lambda done, total: self.progress.setValue(done), uses_store=False)
 
     def _paint(self, printer: QPrinter, cards: list[Any]) -> None:
         printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,

@@ -35,7 +35,7 @@ class EditDialog(QDialog):
     """A form over some fields; ``save(field, value)`` is called for each changed one."""
 
     def __init__(self, title: str, fields: tuple[tuple[str, str | None], ...], labels: dict[str, str],
-                 record: dict[str, Any], save: Callable[[str, Any], None], lang: str,
+                 record: dict[str, Any], save: Callable[[str, Any], object], lang: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -151,7 +152,7 @@ class HouseholdListTab(QWidget):
         heads = {r["id"]: r.get("head_name") or "" for r in self.model.all_rows}
         return rank(query, hits, heads, app.search_index().blobs)
 
-    def _search(self, query: str, candidates: Any) -> list[str]:
+    def _search(self, query: str, candidates: Iterable[str] | None) -> list[str]:
         app = self.session.app
         if app is None:
             return []

@@ -136,7 +136,8 @@ class HouseholdTableModel(QAbstractTableModel):
         if col == COL_NAME:
             return str(r.get("head_name") or "")
         if col == COL_VILLAGE:
-            return self.village_names.get(r["village_code"], r["village_code"])
+            code = str(r["village_code"])
+            return self.village_names.get(code, code)
         if col == COL_GROUP:
             return str(r.get("group") or "")
         if col == COL_TYPE:
@@ -243,7 +244,7 @@ class HouseholdFilter:
 class HouseholdFilterProxy(QSortFilterProxyModel):
     """Filters by a precomputed set of source rows; sorting is delegated to the source model."""
 
-    def __init__(self, search: Callable[[str, Iterable[str]], list[str]] | None = None,
+    def __init__(self, search: Callable[[str, Iterable[str] | None], list[str]] | None = None,
                  parent: QObject | None = None,
                  rank: Callable[[str, list[str]], list[str]] | None = None) -> None:
         super().__init__(parent)
@@ -294,4 +295,5 @@ class HouseholdFilterProxy(QSortFilterProxyModel):
     def household_id(self, proxy_row: int) -> str | None:
         if not 0 <= proxy_row < self.rowCount():
             return None
-        return self.data(self.index(proxy_row, 0), ID_ROLE)
+        hid: str | None = self.data(self.index(proxy_row, 0), ID_ROLE)
+        return hid

@@ -23,7 +23,7 @@ from ui.autolock import IdleLock
 from ui.dialogs import close_all_dialogs
 from ui.errors import set_language
 from ui.scanner import ScannerFilter
-from ui.session import Session
+from ui.session import Session, setting_number
 from ui.unlock_page import UnlockPage
 
 if TYPE_CHECKING:
@@ -54,13 +54,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_label)
         self.auto_sync = AutoSync(session, parent=self)
         self.auto_sync.changed.connect(self.show_sync_status)
-        self.idle = idle or IdleLock(float(session.settings.value("security/autolock_minutes", 10)), parent=self)
+        self.idle = idle or IdleLock(float(setting_number(session.settings.value("security/autolock_minutes", 10))), parent=self)
         self.scanner = scanner or ScannerFilter(parent=self)
         self.lock_action = QAction(self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         self.addAction(self.lock_action)
-        find_action = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find_action = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find_action.triggered.connect(self.focus_search)
         self.addAction(find_action)
         self.camera_action = QAction(self)
@@ -309,7 +309,7 @@ class MainWindow(QMainWindow):
         elif w is self.visit and self.visit.hid:
             self.visit.focus_first()
         else:
-            first = _first_focusable(w)
+            first = _first_focusable(w) if w is not None else None
             if first is not None:
                 first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -455,7 +455,7 @@ def _first_focusable(page: QWidget) -> QWidget | None:
     """The first visible, enabled widget inside ``page`` that Tab would reach."""
     w = page.nextInFocusChain()
     for _ in range(2000):  # the chain is a ring; bounded in case it does not come back to page
-        if w is page:
+        if w is None or w is page:
             return None
         if page.isAncestorOf(w) and w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus:
             return w

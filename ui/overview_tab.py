@@ -122,7 +122,7 @@ class OverviewTab(QWidget):
                                           QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
         return printer
 
-    def render(self, printer: QPrinter) -> None:
+    def render_page(self, printer: QPrinter) -> None:
         """One A4 page: title, the figures and the four charts."""
         if not self.data:
             return
@@ -166,11 +166,11 @@ class OverviewTab(QWidget):
         printer = self._printer()
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(path)
-        self.render(printer)
+        self.render_page(printer)
         return path
 
     def print_summary(self) -> None:
         printer = self._printer()
         dlg = QPrintDialog(printer, self)
         if dlg.exec():
-            self.render(printer)
+            self.render_page(printer)

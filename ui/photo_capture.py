@@ -57,7 +57,8 @@ class PhotoCaptureDialog(QDialog):
         data = QByteArray()
         buf = QBuffer(data)
         buf.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buf, "JPEG", JPEG_QUALITY)
+        # the stub types format as bytes, but PySide6 only accepts str here at runtime
+        image.save(buf, "JPEG", JPEG_QUALITY)  # type: ignore[call-overload]
         buf.close()
         self.photo.emit(bytes(data.data()))
         self.message.setText(self.tr("Photo taken. Take another, or close."))

@@ -27,6 +27,11 @@ def mask_id(id_number: str) -> str:
     return s if len(s) < 10 else s[:4] + "*" * (len(s) - 8) + s[-4:]
 
 
+def _value_or_empty(key: str) -> Callable[[dict[str, Any]], Any]:
+    """A sort key: the record's ``key`` value, or "" when it is missing or empty."""
+    return lambda r: r.get(key) or ""
+
+
 class _ListModel(QAbstractTableModel):
     """A table over a list of dicts; subclasses give headers and cell functions."""
 
@@ -174,7 +179,7 @@ class MeasureTableModel(_ListModel):
             lambda r: r.get("end_date") or "",
             lambda r: self.tr("running") if r.get("status") == "active" else (r.get("status") or ""),
         ]
-        self.sorts = [lambda r, k=k: r.get(k) or "" for k in ("category", "description", "start_date", "end_date", "status")]
+        self.sorts = [_value_or_empty(k) for k in ("category", "description", "start_date", "end_date", "status")]
 
 
 class ConflictTableModel(_ListModel):

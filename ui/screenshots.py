@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -135,7 +136,7 @@ def render_all(home: Path, out: Path, langs: list[str]) -> int:
                 _grab(win, out / f"visit_{lang}.png")
                 if win.visit.visit_id:
                     vid = win.visit.visit_id
-                    session.call(lambda a, v=vid: a.discard_draft(v))
+                    session.call(functools.partial(Fieldapp.discard_draft, vid=vid))
                 win.visit.set_empty()
             for name, tab in (("overview", win.overview), ("conflicts", win.conflicts), ("status", win.status),
                               ("settings", win.settings_tab)):

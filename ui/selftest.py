@@ -90,7 +90,7 @@ def step_runtime(run: _Run) -> str:
     mode = "frozen" if getattr(sys, "frozen", False) else "source"
     return (f"fieldapp {__version__} ({mode}), Python {platform.python_version()}, Qt {qVersion()}, "
             f"PySide6 {PySide6.__version__}, {platform.system()}, UTF-8 mode {sys.flags.utf8_mode}; "
-            f"platform {app.platformName()} of {', '.join(found)}")
+            f"platform {QApplication.platformName()} of {', '.join(found)}")
 
 
 def step_resources(run: _Run) -> str:

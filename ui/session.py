@@ -15,12 +15,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from ui.i18n import core_lang
-from ui.worker import JobFn, Worker
+from ui.worker import Job, JobFn, Worker
 
 if TYPE_CHECKING:
     from fieldapp.services import Fieldapp
 
 T = TypeVar("T")
+
+
+def setting_number(value: object) -> str | int | float:
+    """A number read from QSettings: the default as given, or the text an INI file gives back."""
+    if isinstance(value, (str, int, float)):
+        return value
+    raise TypeError(f"not a number setting: {value!r}")
 
 
 class Session(QObject):
@@ -66,7 +73,7 @@ class Session(QObject):
     def run(self, fn: Callable[[Fieldapp, Callable[[int, int], None], Callable[[], bool]], Any],
             on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException, str], None] | None = None,
-            on_progress: Callable[[int, int], None] | None = None) -> Any:
+            on_progress: Callable[[int, int], None] | None = None) -> Job | None:
         """Queue a store job on the worker: ``fn(app, progress, cancelled)``."""
         app = self.app
         if app is None:

@@ -23,7 +23,7 @@ from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.keys import check_passphrase_strength
 from ui.auto_sync import automatic
 from ui.errors import show_error, user_text
-from ui.session import Session
+from ui.session import Session, setting_number
 
 TEXT_SIZES = (10, 11, 12, 14, 16)
 
@@ -48,12 +48,12 @@ class SettingsTab(QWidget):
         self.text_size = QComboBox()
         for pt in TEXT_SIZES:
             self.text_size.addItem(self.tr("%1 pt").replace("%1", str(pt)), pt)
-        self.text_size.setCurrentIndex(max(self.text_size.findData(int(s.value("ui/text_size", 11))), 0))
+        self.text_size.setCurrentIndex(max(self.text_size.findData(int(setting_number(s.value("ui/text_size", 11)))), 0))
         self.autolock = QSpinBox()
         self.autolock.setRange(0, 240)
         self.autolock.setSuffix(self.tr(" min"))
         self.autolock.setSpecialValueText(self.tr("never"))
-        self.autolock.setValue(int(s.value("security/autolock_minutes", 10)))
+        self.autolock.setValue(int(setting_number(s.value("security/autolock_minutes", 10))))
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Text size"), self.text_size)
         form.addRow(self.tr("Lock after idle"), self.autolock)

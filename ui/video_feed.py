@@ -61,7 +61,8 @@ class VideoFeed(QObject):
 
     def latest_image(self) -> QImage:
         """The picture shown now (a null image before the first frame)."""
-        return self.sink.videoFrame().toImage()
+        image: QImage = self.sink.videoFrame().toImage()
+        return image
 
     def stop(self) -> None:
         if self.camera is not None:

@@ -6,6 +6,7 @@ and finalise with a summary."""
 from __future__ import annotations
 
 import copy
+import functools
 from datetime import date
 from typing import Any
 
@@ -178,6 +179,8 @@ class VisitForm(QWidget):
         self.sections.clear()
         while self.pages.count():
             w = self.pages.widget(0)
+            if w is None:
+                break
             self.pages.removeWidget(w)
             w.deleteLater()
 
@@ -268,7 +271,7 @@ class VisitForm(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for f in sec.fields:
             path = f"{item[0]}.{item[1]}.{f.code}" if item else f.code
-            editor = FieldEditor(f, lang, lambda p=path: self._field_changed(p))
+            editor = FieldEditor(f, lang, functools.partial(self._field_changed, path))
             editor.setObjectName(path)
             editor.edited.connect(lambda ed=editor: self._typing_in(ed))
             for w in editor.inputs:
@@ -416,7 +419,9 @@ class VisitForm(QWidget):
                 codes = {f.code for f in self.form.relevant_fields(answers, item or {}, row.item[0])}
                 visible = row.editor.field.code in codes
             row.label.setVisible(visible)
-            row.editor.parentWidget().setVisible(visible)
+            holder = row.editor.parentWidget()
+            if holder is not None:
+                holder.setVisible(visible)
         self.show_messages(final=False)
         self.update_verdict()
 
@@ -608,8 +613,10 @@ def _text(labels: Any, lang: str) -> str:
 
 
 def _list_item(items: Any, i: int) -> dict[str, Any] | None:
-    if isinstance(items, list) and i < len(items) and isinstance(items[i], dict):
-        return items[i]
+    if isinstance(items, list) and i < len(items):
+        item = items[i]
+        if isinstance(item, dict):
+            return item
     return None
 
 

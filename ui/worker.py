@@ -76,12 +76,12 @@ class Worker(QObject):
         self.lock = lock
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
-        self._jobs: dict[int, tuple[Job, Callable[[Any], None] | None, Callable[[BaseException, str], None] | None]] = {}
+        self._jobs: dict[int, tuple[Job, Callable[[Any], object] | None, Callable[[BaseException, str], None] | None]] = {}
 
     def run(
         self,
         fn: JobFn,
-        on_done: Callable[[Any], None] | None = None,
+        on_done: Callable[[Any], object] | None = None,
         on_error: Callable[[BaseException, str], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         *,
