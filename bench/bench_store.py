@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import sys
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -94,7 +95,7 @@ def plain_app(folder: Path):  # type: ignore[no-untyped-def]
     conn = sqlite3.connect(str(folder / "plain.db"), isolation_level=None, check_same_thread=False)
     store = Store(folder, conn, None, None)
     with store.tx():
-        store.set_meta("device_id", "plain-bench")
+        store.set_meta("device_id", str(uuid.uuid4()))  # ops carry canonical UUID ids
         store.set_meta("county", "370303")
     return Fieldapp(store, actor="bench")
 
