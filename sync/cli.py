@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,12 +101,17 @@ def _data(ctx: Any) -> Path:
     return Path(ctx.args.data or os.environ.get("FIELDAPP_SERVER_DATA") or "county-data")
 
 
-def _county(ctx: Any) -> Any:
+@contextmanager
+def _county(ctx: Any) -> Iterator[Any]:
+    """The county of ``--data``/``--db``, open for one admin command and closed after it."""
     from sync.server.county import County
 
     c = County(_data(ctx), ctx.args.db, getattr(ctx.args, "county", None))
-    announce_recovery_key(c)
-    return c
+    try:
+        announce_recovery_key(c)
+        yield c
+    finally:
+        c.close()
 
 
 def announce_recovery_key(c: Any) -> None:
@@ -128,32 +134,23 @@ def cmd_serve(ctx: Any) -> int:
 
 
 def cmd_admin_enroll_code(ctx: Any) -> int:
-    c = _county(ctx)
-    try:
+    with _county(ctx) as c:
         code = c.create_enroll_code(ctx.args.village, ctx.args.cadre)
-    finally:
-        c.close()
     ctx.out({"code": code, "villages": ctx.args.village, "cadre": ctx.args.cadre}, code)
     return EXIT_OK
 
 
 def cmd_admin_devices(ctx: Any) -> int:
-    c = _county(ctx)
-    try:
+    with _county(ctx) as c:
         rows = c.devices()
-    finally:
-        c.close()
     ctx.out(rows, lambda: "\n".join(f"{d['device_id']}\t{d['status']}\t{d['cadre']}\t{','.join(d['villages'])}\t"
                                     f"acked {d['acked_seq']}" for d in rows) or "no devices")
     return EXIT_OK
 
 
 def cmd_admin_revoke(ctx: Any) -> int:
-    c = _county(ctx)
-    try:
+    with _county(ctx) as c:
         doc = c.revoke(ctx.args.device_id)
-    finally:
-        c.close()
     ctx.out(doc, f"revoked {doc['device_id']}")
     return EXIT_OK
 
@@ -162,13 +159,10 @@ def cmd_admin_import_bundle(ctx: Any) -> int:
     from sync.bundle import check_file, read_file
     from sync.server.app import MAX_BUNDLE_BYTES
 
-    c = _county(ctx)
-    try:
+    with _county(ctx) as c:
         # Checked as a stream first: junk, foreign or oversized files are refused without being read whole.
         check_file(Path(ctx.args.file), county=c.county, senders=c.sender, kind="uplink", limit=MAX_BUNDLE_BYTES)
         res = c.import_bundle(read_file(Path(ctx.args.file)))
-    finally:
-        c.close()
     if res["status"] == "quarantined":
         raise InputRefused(res["reason"], res["reason_zh"], code="clock_ahead")
     text = _say(res) if res["status"] != "imported" else f"imported {res['stored']} changes from {res['device_id']}"
@@ -177,11 +171,8 @@ def cmd_admin_import_bundle(ctx: Any) -> int:
 
 
 def cmd_admin_stats(ctx: Any) -> int:
-    c = _county(ctx)
-    try:
+    with _county(ctx) as c:
         doc = c.stats()
-    finally:
-        c.close()
     ctx.out(doc, lambda: "\n".join(f"{k}: {v}" for k, v in doc.items()))
     return EXIT_OK
 
@@ -200,11 +191,8 @@ def cmd_admin_create_account(ctx: Any) -> int:
         password = getpass.getpass("password / 密码: ")
         if getpass.getpass("again / 再输一次: ") != password:
             raise InputRefused("the two passwords differ", "两次输入的密码不一致")
-    c = _county(ctx)
-    try:
+    with _county(ctx) as c:
         acc = create_account(c.engine, c.county, ctx.args.user, password, ctx.args.role, ctx.args.township)
-    finally:
-        c.close()
     doc = {"username": acc.username, "role": acc.role, "township": acc.township}
     ctx.out(doc, f"account {acc.username} ({acc.role}{' ' + acc.township if acc.township else ''}) is ready")
     return EXIT_OK
@@ -216,11 +204,8 @@ def cmd_admin_import_roster(ctx: Any) -> int:
     from sync.server.roster import import_roster
 
     data = Path(ctx.args.file).read_bytes()
-    c = _county(ctx)
-    try:
+    with _county(ctx) as c:
         res = import_roster(c, data, actor=f"cli:{_os_user()}", skip_errors=ctx.args.skip_errors)
-    finally:
-        c.close()
     zh = _lang() == "zh"
     lines = [f"row {e['row']} {e['column']} '{e['value']}': {e['reason_zh'] if zh else e['reason']}"
              f"{' (warning)' if e['severity'] != 'error' else ''}" for e in res["errors"]]
@@ -245,14 +230,11 @@ def cmd_admin_export(ctx: Any) -> int:
     from sync.server.exports import export_workbook
     from sync.server.state import ensure_built
 
-    c = _county(ctx)
-    try:
+    with _county(ctx) as c:
         with c._write() as conn:
             ensure_built(conn)
         data = export_workbook(c.engine, Account(f"cli:{_os_user()}", "county", None), county=c.county,
                                village=ctx.args.village)
-    finally:
-        c.close()
     out = Path(ctx.args.out)
     write_atomic(out, data)
     ctx.out({"path": str(out), "bytes": len(data)}, str(out))
@@ -260,32 +242,23 @@ def cmd_admin_export(ctx: Any) -> int:
 
 
 def cmd_admin_move_household(ctx: Any) -> int:
-    c = _county(ctx)
-    try:
+    with _county(ctx) as c:
         doc = c.move_household(ctx.args.household_id, ctx.args.village, f"cli:{_os_user()}")
-    finally:
-        c.close()
     ctx.out(doc, f"household {doc['household_id']} moved from village {doc['from']} to {doc['to']}")
     return EXIT_OK
 
 
 def cmd_admin_held(ctx: Any) -> int:
-    c = _county(ctx)
-    try:
+    with _county(ctx) as c:
         rows = c.held_ops(ctx.args.status)
-    finally:
-        c.close()
     ctx.out(rows, lambda: "\n".join(f"{r['id']}\t{r['received_at']}\t{r['sender']}\tseq {r['device_seq']}\t"
                                     f"{r['reason']}\t{r['detail']}" for r in rows) or "no held changes")
     return EXIT_OK
 
 
 def cmd_admin_decide(ctx: Any) -> int:
-    c = _county(ctx)
-    try:
+    with _county(ctx) as c:
         doc = c.decide_held(ctx.args.held_id, ctx.args.admin_cmd == "release", f"cli:{_os_user()}")
-    finally:
-        c.close()
     ctx.out(doc, f"held change {doc['id']}: {doc['status']}")
     return EXIT_OK
 

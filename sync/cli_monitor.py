@@ -6,22 +6,20 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 
 from fieldapp import monitoring as mon
 
 
-def _with_county(ctx: Any, open_county: Callable[[Any], Any], fn: Callable[[Any], Any]) -> Any:
-    c = open_county(ctx)
-    try:
+def _with_county(ctx: Any, open_county: Callable[[Any], AbstractContextManager[Any]], fn: Callable[[Any], Any]) -> Any:
+    with open_county(ctx) as c:
         return fn(c)
-    finally:
-        c.close()
 
 
 def register_admin(admin_add: Callable[..., argparse.ArgumentParser], add: Callable[..., argparse.ArgumentParser],
-                   open_county: Callable[[Any], Any], usage: Callable[[argparse.ArgumentParser], int]) -> None:
+                   open_county: Callable[[Any], AbstractContextManager[Any]], usage: Callable[[argparse.ArgumentParser], int]) -> None:
     from fieldapp.services.monitoring import parse_day
 
     def cmd_approve(ctx: Any) -> int:
